@@ -1,0 +1,18 @@
+"""The typed async client of the Phrony public Runs API. No Textual here."""
+
+from .client import EventStream, PhronyClient
+from .config import ApiKey, ClientConfig
+from .errors import *  # noqa: F403
+from .models import *  # noqa: F403
+from .stream import Heartbeat, MalformedEvent, SSEParser, StreamItem
+
+__all__ = [
+    "ApiKey",
+    "ClientConfig",
+    "EventStream",
+    "Heartbeat",
+    "MalformedEvent",
+    "PhronyClient",
+    "SSEParser",
+    "StreamItem",
+]

@@ -1,0 +1,383 @@
+"""``PhronyClient``: a typed async client for every route of the Phrony public Runs API."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel
+
+from .config import ApiKey, ClientConfig
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    PhronyError,
+    StreamDisconnectedError,
+    StreamTimeoutError,
+    status_error,
+)
+from .models import (
+    Accepted,
+    Conversation,
+    FileRef,
+    FinalizeResponse,
+    MessageBody,
+    PresignResponse,
+    RunInfo,
+    SessionList,
+    StartRunResponse,
+)
+from .stream import DEFAULT_MAX_EVENT_BYTES, SSEParser, StreamItem
+
+M = TypeVar("M", bound=BaseModel)
+ProgressCallback = Callable[[int, int], None]
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+#: Read timeout of the live stream: well above the 15 s heartbeat, so only a real stall trips it.
+STREAM_READ_TIMEOUT = 45.0
+UPLOAD_CHUNK = 256 * 1024
+
+
+def _seg(value: str) -> str:
+    """One URL path segment; a run id with ``/`` or ``..`` cannot reach another route."""
+    return quote(value, safe="")
+
+
+class PhronyClient:
+    """Async client over one ``httpx.AsyncClient``.
+
+    ``base_url`` and ``api_key`` default to ``PHRONY_API_BASE`` and ``PHRONY_API_KEY``. The key
+    travels only in the ``X-API-Key`` header of requests to ``base_url``; redirects are never
+    followed, and the upload PUT to object storage never carries it.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | ApiKey | None = None,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        stream_read_timeout: float = STREAM_READ_TIMEOUT,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        allow_insecure_http: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.config = ClientConfig.resolve(
+            base_url, api_key, allow_insecure_http=allow_insecure_http
+        )
+        self.stream_read_timeout = stream_read_timeout
+        self.max_event_bytes = max_event_bytes
+        self._http = httpx.AsyncClient(
+            timeout=timeout,
+            follow_redirects=False,
+            transport=transport,
+            headers={"User-Agent": "phrony-tui"},
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self.config.base_url
+
+    def __repr__(self) -> str:
+        return f"PhronyClient(base_url={self.base_url!r})"
+
+    async def __aenter__(self) -> PhronyClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _headers(self, has_body: bool) -> dict[str, str]:
+        headers = {"X-API-Key": self.config.api_key.reveal(), "Accept": "application/json"}
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        url = self.base_url + path
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            response = await self._http.request(
+                method, url, json=json, params=clean, headers=self._headers(json is not None)
+            )
+        except httpx.TimeoutException as exc:
+            raise APITimeoutError(
+                f"timed out on {method} {path} ({type(exc).__name__})", method=method, path=path
+            ) from None
+        except httpx.TransportError as exc:
+            raise APIConnectionError(
+                f"cannot reach {self.base_url} on {method} {path}: {type(exc).__name__}: {exc}",
+                method=method,
+                path=path,
+            ) from None
+        if not response.is_success:
+            raise status_error(
+                response.status_code,
+                method,
+                path,
+                response.text,
+                response.headers.get("Retry-After"),
+            )
+        return response
+
+    async def _json(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        response = await self._request(method, path, **kwargs)
+        if not response.content:
+            # An empty success body: build what the model allows rather than fail.
+            return model.model_validate({})
+        try:
+            return model.model_validate_json(response.content)
+        except ValueError as exc:
+            raise PhronyError(
+                f"unexpected response body on {method} {path}: {str(exc)[:300]}"
+            ) from None
+
+    # --- agents ----------------------------------------------------------------------------
+
+    async def start_run(
+        self, agent_id: str, input: Mapping[str, Any] | None = None
+    ) -> StartRunResponse:
+        """``POST /v1/agents/{agentId}/runs``: start the deployed version (202)."""
+        return await self._json(
+            StartRunResponse,
+            "POST",
+            f"/v1/agents/{_seg(agent_id)}/runs",
+            json={"input": dict(input or {})},
+        )
+
+    async def list_sessions(
+        self,
+        agent_id: str,
+        *,
+        skip: int | None = None,
+        take: int | None = None,
+        version_id: str | None = None,
+        status: str | None = None,
+    ) -> SessionList:
+        return await self._json(
+            SessionList,
+            "GET",
+            f"/v1/agents/{_seg(agent_id)}/sessions",
+            params={"skip": skip, "take": take, "versionId": version_id, "status": status},
+        )
+
+    # --- runs ------------------------------------------------------------------------------
+
+    async def get_run(self, run_id: str) -> RunInfo:
+        return await self._json(RunInfo, "GET", f"/v1/runs/{_seg(run_id)}")
+
+    async def get_conversation(
+        self, run_id: str, *, step_content: Literal["slim", "full"] = "full"
+    ) -> Conversation:
+        return await self._json(
+            Conversation,
+            "GET",
+            f"/v1/runs/{_seg(run_id)}/conversation",
+            params={"stepContent": step_content},
+        )
+
+    async def send_message(
+        self, body: MessageBody, *, path: Literal["messages", "input"] = "messages"
+    ) -> Accepted:
+        """``POST /v1/runs/{runId}/messages`` (or ``/input``), to the body's own ``runId``."""
+        return await self._json(
+            Accepted, "POST", f"/v1/runs/{_seg(body.run_id)}/{path}", json=body.to_wire()
+        )
+
+    async def send_text(
+        self, run_id: str, text: str, files: list[FileRef] | None = None
+    ) -> Accepted:
+        return await self.send_message(
+            MessageBody(run_id=run_id, text=text or None, files=files or None)
+        )
+
+    async def skip_agent_wait(self, run_id: str) -> Accepted:
+        """End a ``phrony_wait`` timer now. Sent with no body and no Content-Type."""
+        return await self._json(Accepted, "POST", f"/v1/runs/{_seg(run_id)}/skip-agent-wait")
+
+    @asynccontextmanager
+    async def stream(
+        self, run_id: str, *, last_event_id: str | None = None
+    ) -> AsyncIterator[EventStream]:
+        """Open the live stream. Opening fails with the typed HTTP error (401, 404, 429…);
+        iterating yields events, heartbeats and malformed events until the stream ends."""
+        path = f"/v1/runs/{_seg(run_id)}/stream"
+        headers = self._headers(False)
+        headers["Accept"] = "text/event-stream"
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        timeout = httpx.Timeout(self.stream_read_timeout, connect=10.0)
+        request = self._http.build_request(
+            "GET", self.base_url + path, headers=headers, timeout=timeout
+        )
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise APITimeoutError(f"timed out opening GET {path}", method="GET", path=path) from None
+        except httpx.TransportError as exc:
+            raise APIConnectionError(
+                f"cannot reach {self.base_url} on GET {path}: {type(exc).__name__}",
+                method="GET",
+                path=path,
+            ) from None
+        try:
+            if not response.is_success:
+                body = (await response.aread()).decode("utf-8", "replace")
+                raise status_error(
+                    response.status_code, "GET", path, body, response.headers.get("Retry-After")
+                )
+            yield EventStream(response, SSEParser(self.max_event_bytes))
+        finally:
+            await response.aclose()
+
+    # --- file library ----------------------------------------------------------------------
+
+    async def presign(
+        self, filename: str, media_type: str, max_content_length: int
+    ) -> PresignResponse:
+        return await self._json(
+            PresignResponse,
+            "POST",
+            "/v1/file-library/presign",
+            json={
+                "filename": filename,
+                "mediaType": media_type,
+                "maxContentLength": max_content_length,
+            },
+        )
+
+    async def put_upload(
+        self,
+        presigned: PresignResponse,
+        data: bytes,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """PUT the bytes to ``uploadUrl`` with exactly ``requiredHeaders``, never the API key."""
+        total = len(data)
+
+        async def body() -> AsyncIterator[bytes]:
+            sent = 0
+            if progress:
+                progress(0, total)
+            for start in range(0, total, UPLOAD_CHUNK):
+                chunk = data[start : start + UPLOAD_CHUNK]
+                sent += len(chunk)
+                yield chunk
+                if progress:
+                    progress(sent, total)
+
+        headers = dict(presigned.required_headers)
+        headers["Content-Length"] = str(total)
+        path = "PUT <uploadUrl>"
+        try:
+            response = await self._http.request(
+                presigned.http_method or "PUT", presigned.upload_url, content=body(), headers=headers
+            )
+        except httpx.TimeoutException:
+            raise APITimeoutError("timed out uploading the file", method="PUT", path=path) from None
+        except httpx.TransportError as exc:
+            raise APIConnectionError(
+                f"upload failed: {type(exc).__name__}", method="PUT", path=path
+            ) from None
+        if not response.is_success:
+            raise status_error(
+                response.status_code, "PUT", path, response.text, response.headers.get("Retry-After")
+            )
+
+    async def finalize(
+        self,
+        object_key: str,
+        max_content_length: int,
+        *,
+        filename: str | None = None,
+        media_type: str | None = None,
+    ) -> FinalizeResponse:
+        body: dict[str, Any] = {"objectKey": object_key, "maxContentLength": max_content_length}
+        if filename is not None:
+            body["filename"] = filename
+        if media_type is not None:
+            body["mediaType"] = media_type
+        return await self._json(FinalizeResponse, "POST", "/v1/file-library/finalize", json=body)
+
+    async def upload_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        media_type: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> FileRef:
+        """Presign, PUT and finalize one file; returns the reference for a message's ``files``."""
+        file = Path(path)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise PhronyError(f"cannot read {file}: {exc.strerror or exc}") from None
+        if not data:
+            raise PhronyError(f"{file.name} is empty; there is nothing to upload")
+        mtype = media_type or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        size = len(data)
+        presigned = await self.presign(file.name, mtype, size)
+        await self.put_upload(presigned, data, progress=progress)
+        done = await self.finalize(
+            presigned.object_key, size, filename=file.name, media_type=mtype
+        )
+        return FileRef(object_key=done.object_key, filename=file.name, media_type=mtype)
+
+
+class EventStream:
+    """An open SSE response. Iterate it for ``StreamItem``s.
+
+    Outcomes: iteration ends normally when the server closes the stream cleanly;
+    ``StreamTimeoutError`` when nothing arrives within the read timeout;
+    ``StreamDisconnectedError`` when the connection breaks (reset, incomplete chunk);
+    ``EventTooLargeError`` when one event exceeds the maximum size.
+    """
+
+    def __init__(self, response: httpx.Response, parser: SSEParser) -> None:
+        self.response = response
+        self.parser = parser
+
+    @property
+    def last_event_id(self) -> str | None:
+        return self.parser.last_event_id
+
+    @property
+    def retry_ms(self) -> int | None:
+        """The server's ``retry:`` advice, in milliseconds, if it sent one."""
+        return self.parser.retry_ms
+
+    async def __aiter__(self) -> AsyncIterator[StreamItem]:
+        try:
+            async for chunk in self.response.aiter_bytes():
+                for item in self.parser.feed(chunk):
+                    yield item
+        except httpx.TimeoutException:
+            raise StreamTimeoutError("no data on the stream within the read timeout") from None
+        except (httpx.TransportError, httpx.StreamError) as exc:
+            raise StreamDisconnectedError(f"stream connection lost: {type(exc).__name__}") from None
+        self.parser.close()

@@ -1,0 +1,178 @@
+"""Typed errors of the client.
+
+Each HTTP error carries the status, method, path and the server's own message. No error, message
+or ``repr`` ever contains the API key: the key is only ever placed in request headers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class PhronyError(Exception):
+    """Base of every error this package raises."""
+
+
+class ConfigError(PhronyError):
+    """The client cannot be built as asked: no key, a malformed base URL, insecure transport."""
+
+
+class APIConnectionError(PhronyError):
+    """The server could not be reached, or the connection broke before a response arrived."""
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+class APITimeoutError(APIConnectionError):
+    """The server did not answer in time. The request may or may not have been processed."""
+
+
+class APIStatusError(PhronyError):
+    """The server answered with a non-2xx status."""
+
+    status: int = 0
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        path: str,
+        message: str,
+        code: str | None = None,
+        body: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.message = message
+        self.code = code
+        self.body = body
+        self.retry_after = retry_after
+        detail = f": {message}" if message else ""
+        super().__init__(f"Phrony API {status} on {method} {path}{detail}")
+
+
+class BadRequestError(APIStatusError):
+    """400: malformed JSON, failed validation, or an answer that does not fit the task."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, unknown or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but not allowed (out of scope, or uploads not enabled)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: unknown run, agent or object."""
+
+
+class ConflictError(APIStatusError):
+    """409: the task is not pending, or the run does not wait for that kind of input."""
+
+
+class PayloadTooLargeError(APIStatusError):
+    """413: the body is larger than allowed."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the body was understood but refused."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; ``retry_after`` says how many seconds to wait, when given."""
+
+
+class ServerError(APIStatusError):
+    """5xx: the server failed. A 503 may carry ``retry_after``."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: PayloadTooLargeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header; HTTP dates are not used by Phrony and give None."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(0.0, seconds)
+
+
+def error_message(body: str) -> tuple[str, str | None]:
+    """The human message and code of an error body: JSON ``error``/``message``/``detail``, else
+    the raw text (shortened). Never raises, whatever the body holds."""
+    text = body.strip()
+    try:
+        data: Any = json.loads(text) if text else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        code = data.get("code")
+        for key in ("error", "message", "detail"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                return value, code if isinstance(code, str) else None
+            if isinstance(value, dict | list) and value:
+                return json.dumps(value)[:500], code if isinstance(code, str) else None
+    return (text[:500] + "…" if len(text) > 500 else text), None
+
+
+def status_error(
+    status: int, method: str, path: str, body: str, retry_after: str | None
+) -> APIStatusError:
+    """The typed error for a non-2xx response."""
+    message, code = error_message(body)
+    if 500 <= status < 600:
+        cls: type[APIStatusError] = ServerError
+    else:
+        cls = _BY_STATUS.get(status, APIStatusError)
+    if not message and 300 <= status < 400:
+        message = "redirect not followed (the API key is never sent to another location)"
+    return cls(
+        status=status,
+        method=method,
+        path=path,
+        message=message,
+        code=code,
+        body=body,
+        retry_after=parse_retry_after(retry_after),
+    )
+
+
+class StreamError(PhronyError):
+    """Base of the ways a live stream can end other than the server closing it cleanly."""
+
+
+class StreamTimeoutError(StreamError):
+    """No byte arrived within the read timeout: the stream stalled."""
+
+
+class StreamDisconnectedError(StreamError):
+    """The connection broke mid-stream: reset, or an incomplete chunked body."""
+
+
+class EventTooLargeError(StreamError):
+    """One event grew past the maximum event size; the stream cannot be trusted after it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"stream event larger than {limit} bytes; stream abandoned")
+        self.limit = limit

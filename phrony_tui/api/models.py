@@ -1,0 +1,385 @@
+"""Pydantic models for every object of the Phrony public Runs API.
+
+Every model keeps unknown fields (``extra="allow"``) and statuses, kinds and item types are
+plain strings: the real service may add fields and values the simulator never sends, and a new
+field must never crash the client. Wire names are camelCase; Python names are snake_case.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+JSON = Any
+
+
+class WireModel(BaseModel):
+    """Base for API objects: camelCase on the wire, tolerant of unknown keys."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        alias_generator=to_camel,
+        protected_namespaces=(),
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body for this object, with unset optional fields left out."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class SnakeModel(BaseModel):
+    """Base for step ``content`` objects, whose keys are snake_case on the wire."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+
+
+class Status(StrEnum):
+    """Run and session statuses the simulator uses (API.md 10.2). The wire may carry others."""
+
+    RUNNING = "Running"
+    WAITING_FOR_RESPONSE = "WaitingForResponse"
+    WAITING_FOR_HITL = "WaitingForHITL"
+    WAITING_FOR_AITL = "WaitingForAITL"
+    WAITING_FOR_TIMER = "WaitingForTimer"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+
+
+TERMINAL_STATUSES = frozenset({Status.COMPLETED, Status.FAILED, Status.CANCELLED})
+
+
+def is_waiting(status: str | None) -> bool:
+    """Any ``Waiting*`` status, known or not, means the run waits for something."""
+    return bool(status) and str(status).startswith("Waiting")
+
+
+def is_terminal(status: str | None) -> bool:
+    return status in TERMINAL_STATUSES
+
+
+class TaskStatus(StrEnum):
+    PENDING = "Pending"
+    COMPLETED = "Completed"
+    CANCELLED = "Cancelled"
+
+
+class TaskKind(StrEnum):
+    """User task kinds (API.md section 8). Unknown kinds are kept as plain strings."""
+
+    APPROVAL = "approval"
+    HITL = "hitl"
+    MULTI_OPTION = "multi_option"
+    TEXT = "text"
+    NUMBER = "number"
+    AITL_ESCALATION = "aitl_escalation"
+    ANOMALY_REVIEW = "anomaly_review"
+    ANOMALY_ALERT = "anomaly_alert"
+
+
+class ItemType(StrEnum):
+    """Timeline item types the simulator emits (API.md 10.3). Compare case-insensitively."""
+
+    LLM_REQUEST_PREPARED = "llm_request_prepared"
+    REASONING = "reasoning"
+    TOOL_CALL = "ToolCall"
+    TOOL_RESULT = "ToolResult"
+    OUTPUT = "output"
+    USER_TASK_REQ = "UserTaskReq"
+    USER_MESSAGE = "UserMessage"
+    SUB_AGENT_CALL = "SubAgentCall"
+    SUB_AGENT_RESULT = "SubAgentResult"
+    AITL_REQUEST = "AitlRequest"
+    AITL_RESPONSE = "AitlResponse"
+    WAIT = "Wait"
+    RUN_COMPLETED = "RunCompleted"
+    SESSION_COMPLETED = "SessionCompleted"
+
+
+def same_type(wire_type: str | None, known: str) -> bool:
+    """Item types are compared case-insensitively (``Reasoning`` and ``reasoning`` are one)."""
+    return (wire_type or "").lower() == known.lower()
+
+
+COMPLETION_TYPES = frozenset({ItemType.RUN_COMPLETED.lower(), ItemType.SESSION_COMPLETED.lower()})
+HEADER_KEYS = ("session_id", "run_id", "tenant_id", "agent_id", "agent_version_id", "event_id")
+
+
+class StartContext(WireModel):
+    version: JSON = None
+    user_input: JSON = None
+    llm_model: str | None = None
+    instructions: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: float | None = None
+    max_depth: int | None = None
+    can_execute_sub_agents: bool | None = None
+    sub_agent_execution_model: str | None = None
+    agent_execution_mode: str | None = None
+    root_agent_execution_mode: str | None = None
+
+
+class Session(WireModel):
+    id: str
+    tenant_id: str | None = None
+    agent_id: str | None = None
+    agent_version_id: str | None = None
+    llm_model: str | None = None
+    trigger_type: str | None = None
+    triggered_by: str | None = None
+    trigger_id: str | None = None
+    trigger_name: str | None = None
+    status: str = ""
+    total_tokens_used: float = 0
+    output: JSON = None
+    error: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    input: JSON = None
+    start_context: StartContext | None = None
+
+
+class SessionListItem(Session):
+    root_run_id: str | None = None
+    run_count: int = 0
+    entry_run_id: str | None = None
+
+
+class SessionList(WireModel):
+    items: list[SessionListItem] = Field(default_factory=list)
+    total: int = 0
+
+
+class RunSummary(WireModel):
+    """One run of a session (the root or a sub-agent), as in ``conversation.runs[]``."""
+
+    id: str
+    session_id: str | None = None
+    agent_id: str | None = None
+    agent_version_id: str | None = None
+    parent_run_id: str | None = None
+    depth: int = 0
+    status: str = ""
+    total_tokens_used: float = 0
+    output: JSON = None
+    error: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    trigger_type: str | None = None
+    triggered_by: str | None = None
+    trigger_id: str | None = None
+    trigger_name: str | None = None
+    input: JSON = None
+    llm_model: str | None = None
+    agent_name: str | None = None
+    version_label: str | None = None
+
+
+class TimelineItem(WireModel):
+    """One row of the merged timeline. Identity is ``id``; order is ``ordinal``."""
+
+    id: str
+    run_id: str
+    sequence: float = 0
+    ordinal: float = 0
+    type: str = ""
+    content: JSON = None
+    tokens_used: float | None = None
+    error: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+
+    def is_type(self, known: str) -> bool:
+        return same_type(self.type, known)
+
+
+class Conversation(WireModel):
+    session: Session
+    runs: list[RunSummary] = Field(default_factory=list)
+    items: list[TimelineItem] = Field(default_factory=list)
+
+
+class RunInfo(WireModel):
+    """``GET /v1/runs/{runId}``: the polling view of a run. Never redacted."""
+
+    run_id: str
+    status: str = ""
+    output: JSON = None
+    error: str | None = None
+    session_id: str | None = None
+    total_tokens_used: float | None = None
+    agent_id: str | None = None
+    parent_run_id: str | None = None
+    depth: int | None = None
+
+
+class StartRunResponse(WireModel):
+    session_id: str
+    run_id: str
+    status: str = ""
+    total_tokens_used: float = 0
+    output: JSON = None
+    error: str | None = None
+    agent_id: str | None = None
+    trigger_id: str | None = None
+    duplicate_delivery: bool | None = None
+
+
+class Accepted(WireModel):
+    """The 202 body of messages/input and skip-agent-wait."""
+
+    status: str = ""
+    error: str | None = None
+
+
+class FileRef(WireModel):
+    """A file attached to a message: referenced by ``objectKey`` (API.md section 7)."""
+
+    phrony_file: Literal[True] = True
+    object_key: str
+    filename: str | None = None
+    media_type: str | None = None
+
+
+class InputFileRef(WireModel):
+    """A file in a run's ``input``: referenced by the leaf ``filename`` (API.md 3.1)."""
+
+    phrony_file: Literal[True] = True
+    filename: str
+    media_type: str
+
+
+class MessageBody(WireModel):
+    """The body of ``POST /v1/runs/{runId}/messages`` (API.md section 7)."""
+
+    run_id: str
+    user_task_id: str | None = None
+    approved: bool | None = None
+    selected_option_id: str | None = None
+    text_value: str | None = None
+    number_value: float | None = None
+    metadata: dict[str, Any] | None = None
+    text: str | None = None
+    message: str | None = None
+    files: list[FileRef] | None = None
+
+
+class PresignResponse(WireModel):
+    object_key: str
+    upload_url: str
+    http_method: str = "PUT"
+    required_headers: dict[str, str] = Field(default_factory=dict)
+    expires_in_seconds: int | None = None
+
+
+class FinalizeResponse(WireModel):
+    object_key: str
+    size_bytes: str = "0"
+    already_finalized: bool = False
+
+
+# --- step content -----------------------------------------------------------------------------
+
+
+class TaskOption(SnakeModel):
+    id: str
+    label: str = ""
+    description: str | None = None
+
+
+class HeldToolCall(SnakeModel):
+    """The tool call an approval task holds until a person decides."""
+
+    name: str = ""
+    operation_name: str | None = None
+    arguments: JSON = None
+
+
+class TaskOutcome(SnakeModel):
+    """How a completed task was answered. camelCase keys, as API.md 10.4 gives them."""
+
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, alias_generator=to_camel, protected_namespaces=()
+    )
+
+    approved: bool | None = None
+    selected_option_id: str | None = None
+    text_value: str | None = None
+    number_value: float | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class UserTaskContent(SnakeModel):
+    """``content`` of a ``UserTaskReq`` row (API.md 10.4)."""
+
+    user_task_id: str
+    kind: str = ""
+    status: str = TaskStatus.PENDING
+    title: str | None = None
+    prompt: str | None = None
+    options: list[TaskOption] | None = None
+    tool: HeldToolCall | None = None
+    question_for_user: str | None = None
+    api_completable: bool = True
+    outcome: TaskOutcome | None = None
+
+
+# --- stream -----------------------------------------------------------------------------------
+
+
+class EventKind(StrEnum):
+    STEP = "step"
+    SESSION = "session"
+    RUN = "run"
+    USER_TASK = "user_task"
+    AITL = "aitl"
+
+
+class StreamEvent(WireModel):
+    """One SSE event: ``{ts, kind, subject, data}``. ``id`` is the SSE ``id:`` line, if any."""
+
+    ts: str | None = None
+    kind: str = ""
+    subject: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+    event_id: str | None = Field(default=None, exclude=True)
+
+
+class SessionEventData(WireModel):
+    session_id: str | None = None
+    status: str = ""
+    total_tokens_used: float | None = None
+    output: JSON = None
+    error: str | None = None
+
+
+class SubagentSpawnedData(WireModel):
+    parent_run_id: str | None = None
+    run_id: str
+    agent_name: str | None = None
+    depth: int = 0
+
+
+class UserTaskEventData(WireModel):
+    user_task_id: str
+    run_id: str | None = None
+    kind: str = ""
+    status: str = TaskStatus.PENDING
+    title: str | None = None
+    prompt: str | None = None
+    options: list[TaskOption] | None = None
+    tool: HeldToolCall | None = None
+    api_completable: bool = True
+
+
+class AitlEventData(WireModel):
+    run_id: str | None = None
+    parent_run_id: str | None = None
+    request_id: str | None = None
+    question: str | None = None
+    answer: str | None = None

@@ -1,0 +1,147 @@
+"""Run the simulator: in a background thread (tests, the demo) or in the foreground (the CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+import uvicorn
+
+from .app import DropConnection, build_app
+from .faults import Faults
+from .scenarios import SCENARIOS
+from .world import DEFAULT_KEY, World
+
+T = TypeVar("T")
+
+
+class _QuietDrops(logging.Filter):
+    """Injected connection drops are deliberate; keep them out of the error log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, DropConnection)
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+class SimServer:
+    """The simulator on a real loopback socket, served from its own thread and event loop.
+
+    ``with SimServer(speed=1000) as sim:`` gives ``sim.base_url``, ``sim.api_key`` and
+    ``sim.agents``; ``sim.world`` is the live state (faults, keys, what was received).
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        key: str = DEFAULT_KEY,
+        speed: float = 1.0,
+        seed: int = 0,
+        faults: Faults | None = None,
+        log_level: str = "warning",
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.world = World.create(key=key, seed=seed, speed=speed, faults=faults)
+        self.api_key = key
+        self.log_level = log_level
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._sock: socket.socket | None = None
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def agents(self) -> dict[str, str]:
+        return {name: agent.id for name, agent in SCENARIOS.items()}
+
+    @property
+    def faults(self) -> Faults:
+        return self.world.faults
+
+    def info(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, "api_key": self.api_key, "agents": self.agents}
+
+    def start(self) -> SimServer:
+        self._sock = bind_socket(self.host, self.port)
+        self.port = self._sock.getsockname()[1]
+        config = uvicorn.Config(
+            build_app(self.world),
+            log_level=self.log_level,
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        ready = threading.Event()
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            ready.set()
+            assert self._server is not None and self._sock is not None
+            loop.run_until_complete(self._server.serve(sockets=[self._sock]))
+            loop.close()
+
+        self._thread = threading.Thread(target=serve, name="phrony-sim", daemon=True)
+        self._thread.start()
+        ready.wait()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the simulator failed to start")
+            threading.Event().wait(0.005)
+        return self
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the server's loop (to change state safely from a test)."""
+        assert self._loop is not None
+
+        async def run() -> T:
+            return fn()
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None and self._thread.is_alive():
+            self.call(self.world.engine.shutdown)
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        if self._sock is not None:
+            self._sock.close()
+
+    def __enter__(self) -> SimServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
