@@ -237,7 +237,9 @@ class PhronyClient:
         try:
             response = await self._http.send(request, stream=True)
         except httpx.TimeoutException:
-            raise APITimeoutError(f"timed out opening GET {path}", method="GET", path=path) from None
+            raise APITimeoutError(
+                f"timed out opening GET {path}", method="GET", path=path
+            ) from None
         except httpx.TransportError as exc:
             raise APIConnectionError(
                 f"cannot reach {self.base_url} on GET {path}: {type(exc).__name__}",
@@ -296,7 +298,10 @@ class PhronyClient:
         path = "PUT <uploadUrl>"
         try:
             response = await self._http.request(
-                presigned.http_method or "PUT", presigned.upload_url, content=body(), headers=headers
+                presigned.http_method or "PUT",
+                presigned.upload_url,
+                content=body(),
+                headers=headers,
             )
         except httpx.TimeoutException:
             raise APITimeoutError("timed out uploading the file", method="PUT", path=path) from None
@@ -306,7 +311,11 @@ class PhronyClient:
             ) from None
         if not response.is_success:
             raise status_error(
-                response.status_code, "PUT", path, response.text, response.headers.get("Retry-After")
+                response.status_code,
+                "PUT",
+                path,
+                response.text,
+                response.headers.get("Retry-After"),
             )
 
     async def finalize(
@@ -343,9 +352,7 @@ class PhronyClient:
         size = len(data)
         presigned = await self.presign(file.name, mtype, size)
         await self.put_upload(presigned, data, progress=progress)
-        done = await self.finalize(
-            presigned.object_key, size, filename=file.name, media_type=mtype
-        )
+        done = await self.finalize(presigned.object_key, size, filename=file.name, media_type=mtype)
         return FileRef(object_key=done.object_key, filename=file.name, media_type=mtype)
 
 

@@ -56,7 +56,8 @@ def parse_event_data(data: str, event_id: str | None) -> StreamEvent | Malformed
     try:
         event = StreamEvent.model_validate(payload)
     except ValidationError as exc:
-        return MalformedEvent(data[:2000], f"unexpected shape: {exc.error_count()} errors", event_id)
+        reason = f"unexpected shape: {exc.error_count()} errors"
+        return MalformedEvent(data[:2000], reason, event_id)
     event.event_id = event_id
     return event
 
@@ -121,9 +122,7 @@ class SSEParser:
             yield parse_event_data(sse.data, sse.id or None)
 
 
-async def iter_sse(
-    chunks: AsyncIterator[bytes], parser: SSEParser
-) -> AsyncIterator[StreamItem]:
+async def iter_sse(chunks: AsyncIterator[bytes], parser: SSEParser) -> AsyncIterator[StreamItem]:
     """Turn a byte stream into stream items with ``parser``."""
     async for chunk in chunks:
         for item in parser.feed(chunk):

@@ -118,8 +118,9 @@ class SimApp:
         if agent is None:
             raise Refusal(404, "agent_not_found", "no agent with this id")
         if agent.trigger_id is None:
-            raise Refusal(403, "no_api_trigger",
-                          "this agent runs only as a sub-agent and has no API trigger")
+            raise Refusal(
+                403, "no_api_trigger", "this agent runs only as a sub-agent and has no API trigger"
+            )
         if not key.covers(agent):
             raise Refusal(403, "forbidden", "this API key is not scoped to this agent's trigger")
         body = await self.body(request)
@@ -133,10 +134,18 @@ class SimApp:
             raise Refusal(400, "invalid_input", problem)
         session = self.world.engine.start_session(agent, self.world.tenant_id, key.id, value)
         self.record(request, 202, body)
-        return JSONResponse({
-            "sessionId": session.id, "runId": session.root.id, "status": session.root.status,
-            "totalTokensUsed": 0, "output": None, "agentId": agent.id,
-            "triggerId": agent.trigger_id}, status_code=202)
+        return JSONResponse(
+            {
+                "sessionId": session.id,
+                "runId": session.root.id,
+                "status": session.root.status,
+                "totalTokensUsed": 0,
+                "output": None,
+                "agentId": agent.id,
+                "triggerId": agent.trigger_id,
+            },
+            status_code=202,
+        )
 
     async def list_sessions(self, request: Request) -> Response:
         key = self.key(request)
@@ -161,10 +170,19 @@ class SimApp:
 
     async def get_run(self, request: Request) -> Response:
         run, _ = self.run(request)
-        return JSONResponse({
-            "runId": run.id, "status": run.status, "output": run.output, "error": run.error,
-            "sessionId": run.session.id, "totalTokensUsed": run.tokens,
-            "agentId": run.agent.id, "parentRunId": run.parent_id, "depth": run.depth})
+        return JSONResponse(
+            {
+                "runId": run.id,
+                "status": run.status,
+                "output": run.output,
+                "error": run.error,
+                "sessionId": run.session.id,
+                "totalTokensUsed": run.tokens,
+                "agentId": run.agent.id,
+                "parentRunId": run.parent_id,
+                "depth": run.depth,
+            }
+        )
 
     async def conversation(self, request: Request) -> Response:
         run, _ = self.run(request)
@@ -202,8 +220,9 @@ class SimApp:
         run, _ = self.run(request)
         if run.status != "WaitingForTimer":
             self.record(request, 400, None)
-            raise Refusal(400, "not_waiting_for_timer",
-                          f"run {run.id} is {run.status}, not WaitingForTimer")
+            raise Refusal(
+                400, "not_waiting_for_timer", f"run {run.id} is {run.status}, not WaitingForTimer"
+            )
         run.session.skip_timer(run)
         self.record(request, 202, None)
         return JSONResponse({"status": "Running"}, status_code=202)
@@ -260,8 +279,11 @@ class SimApp:
         body = await self.body(request)
         if not isinstance(body, dict):
             raise Refusal(400, "invalid_body", "the body must be a JSON object")
-        filename, media, size = body.get("filename"), body.get("mediaType"), body.get(
-            "maxContentLength")
+        filename, media, size = (
+            body.get("filename"),
+            body.get("mediaType"),
+            body.get("maxContentLength"),
+        )
         if not isinstance(filename, str) or not 1 <= len(filename) <= 512:
             raise Refusal(400, "invalid_filename", "filename must be 1 to 512 characters")
         if not isinstance(media, str) or "/" not in media:
@@ -269,27 +291,39 @@ class SimApp:
         if BLOCKED_MEDIA.match(media.split(";")[0].strip()):
             raise Refusal(400, "media_type_not_allowed", f"media type {media} is not allowed")
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise Refusal(400, "invalid_max_content_length",
-                          "maxContentLength must be an integer of at least 1")
+            raise Refusal(
+                400,
+                "invalid_max_content_length",
+                "maxContentLength must be an integer of at least 1",
+            )
         if size > MAX_UPLOAD_BYTES:
-            raise Refusal(400, "max_content_length_too_large",
-                          f"maxContentLength exceeds the limit of {MAX_UPLOAD_BYTES} bytes")
+            raise Refusal(
+                400,
+                "max_content_length_too_large",
+                f"maxContentLength exceeds the limit of {MAX_UPLOAD_BYTES} bytes",
+            )
         ids = self.world.engine.ids
         ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
         ext = re.sub(r"[^a-z0-9]", "", ext)[:10] or "bin"
         object_key = f"tenants/{self.world.tenant_id}/files/{ids.new()}.{ext}"
         token = ids.new().replace("-", "")
         self.world.files[object_key] = StoredFile(
-            object_key, filename, media, size, token, time.monotonic() + UPLOAD_EXPIRES_S)
+            object_key, filename, media, size, token, time.monotonic() + UPLOAD_EXPIRES_S
+        )
         self.world.uploads[token] = object_key
         base = str(request.base_url).rstrip("/")
-        return JSONResponse({
-            "objectKey": object_key,
-            "uploadUrl": f"{base}{UPLOAD_PREFIX}{token}",
-            "httpMethod": "PUT",
-            "requiredHeaders": {"Content-Type": media,
-                                "x-amz-server-side-encryption": REQUIRED_SSE},
-            "expiresInSeconds": UPLOAD_EXPIRES_S})
+        return JSONResponse(
+            {
+                "objectKey": object_key,
+                "uploadUrl": f"{base}{UPLOAD_PREFIX}{token}",
+                "httpMethod": "PUT",
+                "requiredHeaders": {
+                    "Content-Type": media,
+                    "x-amz-server-side-encryption": REQUIRED_SSE,
+                },
+                "expiresInSeconds": UPLOAD_EXPIRES_S,
+            }
+        )
 
     async def upload(self, request: Request) -> Response:
         object_key = self.world.uploads.get(request.path_params["token"])
@@ -298,11 +332,13 @@ class SimApp:
             return error(404, "upload_not_found", "no such upload URL")
         if self.world.expired(stored):
             return error(403, "upload_url_expired", "the presigned URL has expired")
-        if request.headers.get("content-type") != stored.media_type or request.headers.get(
-            "x-amz-server-side-encryption"
-        ) != REQUIRED_SSE:
-            return error(403, "signature_mismatch",
-                         "send every requiredHeaders entry exactly as given")
+        if (
+            request.headers.get("content-type") != stored.media_type
+            or request.headers.get("x-amz-server-side-encryption") != REQUIRED_SSE
+        ):
+            return error(
+                403, "signature_mismatch", "send every requiredHeaders entry exactly as given"
+            )
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > stored.max_content_length:
             return error(413, "too_large", "body larger than maxContentLength")
@@ -326,14 +362,22 @@ class SimApp:
             raise Refusal(404, "object_not_found", "no presigned file with this objectKey")
         size = body.get("maxContentLength")
         if size != stored.max_content_length:
-            raise Refusal(400, "max_content_length_mismatch",
-                          "maxContentLength must be the value given at presign")
+            raise Refusal(
+                400,
+                "max_content_length_mismatch",
+                "maxContentLength must be the value given at presign",
+            )
         if stored.data is None:
             raise Refusal(400, "not_uploaded", "nothing was uploaded for this objectKey")
         already = stored.finalized
         stored.finalized = True
-        return JSONResponse({"objectKey": stored.object_key, "sizeBytes": str(len(stored.data)),
-                             "alreadyFinalized": already})
+        return JSONResponse(
+            {
+                "objectKey": stored.object_key,
+                "sizeBytes": str(len(stored.data)),
+                "alreadyFinalized": already,
+            }
+        )
 
 
 def conversation(session: SimSession, *, slim: bool) -> dict[str, Any]:
@@ -349,7 +393,8 @@ def conversation(session: SimSession, *, slim: bool) -> dict[str, Any]:
             r["output"] = r["error"] = r["input"] = None
         root = session.root.id
         items = [
-            i for i in items
+            i
+            for i in items
             if i["type"] == ItemType.SESSION_COMPLETED
             or (i["type"] == ItemType.RUN_COMPLETED and i["runId"] == root)
         ]
@@ -378,13 +423,15 @@ def _int_param(raw: str | None, name: str, default: int, low: int, high: int | N
     return value
 
 
-def _guard(handler: Callable[[Request], Awaitable[Response]]) -> Callable[
-        [Request], Awaitable[Response]]:
+def _guard(
+    handler: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
     async def wrapped(request: Request) -> Response:
         try:
             return await handler(request)
         except Refusal as exc:
             return error(exc.status, exc.code, exc.message)
+
     return wrapped
 
 

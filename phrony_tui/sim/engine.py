@@ -18,7 +18,7 @@ from .ids import IdFactory, now_iso
 
 Script = Callable[["RunContext"], Awaitable[Any]]
 
-BLOCKING_STATUS = {
+BLOCKING_STATUS: dict[str, str] = {
     TaskKind.AITL_ESCALATION: Status.WAITING_FOR_AITL,
 }
 
@@ -203,6 +203,7 @@ class SimSession:
             "finishedAt": self.finished_at,
             "input": self.input,
             "startContext": self.start_context(),
+            "timelineExposed": self.agent.expose_timeline,
         }
 
     def list_item(self) -> dict[str, Any]:
@@ -488,8 +489,9 @@ class RunContext:
     async def pause(self, seconds: float) -> None:
         await asyncio.sleep(seconds / self.session.engine.speed)
 
-    def step(self, type_: str, content: Any, *, tokens: int | None = None,
-             error: str | None = None) -> dict[str, Any]:
+    def step(
+        self, type_: str, content: Any, *, tokens: int | None = None, error: str | None = None
+    ) -> dict[str, Any]:
         return self.session.add_item(self.run, type_, content, tokens=tokens, error=error)
 
     async def think(self, text: str, tokens: int = 120, pause: float = 0.8) -> None:
@@ -497,8 +499,11 @@ class RunContext:
         self.step(ItemType.LLM_REQUEST_PREPARED, {"model": self.run.agent.model})
         await self.pause(pause / 2)
         preview = text.split("\n", 1)[0][:80]
-        self.step(ItemType.REASONING, {"message": text, "preview": preview,
-                                       "tokens_used": tokens}, tokens=tokens)
+        self.step(
+            ItemType.REASONING,
+            {"message": text, "preview": preview, "tokens_used": tokens},
+            tokens=tokens,
+        )
 
     async def tool(
         self,
@@ -517,15 +522,25 @@ class RunContext:
             call["operation_name"] = operation
         self.step(ItemType.TOOL_CALL, call, tokens=40)
         await self.pause(pause)
-        outcome = {"data": result if ok else None, "error": error, "successful": ok,
-                   "log_id": "log_" + call_id[5:]}
-        self.step(ItemType.TOOL_RESULT, {"tool_call_id": call_id, "result": outcome},
-                  error=None if ok else str(error))
+        outcome = {
+            "data": result if ok else None,
+            "error": error,
+            "successful": ok,
+            "log_id": "log_" + call_id[5:],
+        }
+        self.step(
+            ItemType.TOOL_RESULT,
+            {"tool_call_id": call_id, "result": outcome},
+            error=None if ok else str(error),
+        )
 
     def output(self, value: Any, tokens: int = 60) -> None:
         self.run.output = value
-        self.step(ItemType.OUTPUT, {"output": value, "tokens_used": tokens,
-                                    "total_tokens_used": self.run.tokens + tokens}, tokens=tokens)
+        self.step(
+            ItemType.OUTPUT,
+            {"output": value, "tokens_used": tokens, "total_tokens_used": self.run.tokens + tokens},
+            tokens=tokens,
+        )
 
     async def reply(self) -> Turn:
         """Wait for a conversational reply (``WaitingForResponse``)."""
@@ -536,13 +551,26 @@ class RunContext:
         self.run.waiter = None
         return turn
 
-    def _task(self, kind: str, title: str, prompt: str, *, options: list[dict[str, Any]] | None,
-              tool: dict[str, Any] | None, api_completable: bool, blocking: bool,
-              extra: dict[str, Any] | None = None) -> Task:
+    def _task(
+        self,
+        kind: str,
+        title: str,
+        prompt: str,
+        *,
+        options: list[dict[str, Any]] | None,
+        tool: dict[str, Any] | None,
+        api_completable: bool,
+        blocking: bool,
+        extra: dict[str, Any] | None = None,
+    ) -> Task:
         task_id = self.session.ids.new()
         content: dict[str, Any] = {
-            "user_task_id": task_id, "kind": kind, "status": TaskStatus.PENDING,
-            "title": title, "prompt": prompt, "api_completable": api_completable,
+            "user_task_id": task_id,
+            "kind": kind,
+            "status": TaskStatus.PENDING,
+            "title": title,
+            "prompt": prompt,
+            "api_completable": api_completable,
         }
         if options is not None:
             content["options"] = options
@@ -550,21 +578,45 @@ class RunContext:
             content["tool"] = tool
         content.update(extra or {})
         item = self.step(ItemType.USER_TASK_REQ, content)
-        task = Task(task_id, self.run.id, kind, title, prompt, options, tool, api_completable,
-                    item["id"], blocking)
+        task = Task(
+            task_id,
+            self.run.id,
+            kind,
+            title,
+            prompt,
+            options,
+            tool,
+            api_completable,
+            item["id"],
+            blocking,
+        )
         if blocking:
             task.future = asyncio.get_running_loop().create_future()
         self.session.tasks[task_id] = task
         self.session.emit("user_task", "engine.user_task.created", task.event_data())
         return task
 
-    async def ask(self, kind: str, title: str, prompt: str, *,
-                  options: list[dict[str, Any]] | None = None,
-                  tool: dict[str, Any] | None = None,
-                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def ask(
+        self,
+        kind: str,
+        title: str,
+        prompt: str,
+        *,
+        options: list[dict[str, Any]] | None = None,
+        tool: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Create a blocking user task and wait until a person completes it."""
-        task = self._task(kind, title, prompt, options=options, tool=tool,
-                          api_completable=True, blocking=True, extra=extra)
+        task = self._task(
+            kind,
+            title,
+            prompt,
+            options=options,
+            tool=tool,
+            api_completable=True,
+            blocking=True,
+            extra=extra,
+        )
         self.session.set_status(self.run, BLOCKING_STATUS.get(kind, Status.WAITING_FOR_HITL))
         assert task.future is not None
         outcome = await task.future
@@ -573,18 +625,33 @@ class RunContext:
 
     def alert(self, title: str, prompt: str, *, api_completable: bool) -> Task:
         """A non-blocking ``anomaly_alert``; the run goes on while it waits to be acknowledged."""
-        return self._task(TaskKind.ANOMALY_ALERT, title, prompt, options=None, tool=None,
-                          api_completable=api_completable, blocking=False)
+        return self._task(
+            TaskKind.ANOMALY_ALERT,
+            title,
+            prompt,
+            options=None,
+            tool=None,
+            api_completable=api_completable,
+            blocking=False,
+        )
 
     async def escalate(self, question: str) -> str:
         """Agent-in-the-loop: this (child) run asks a person, through an ``aitl_escalation``."""
         request_id = "aitl_" + self.session.ids.new()[:8]
         self.step(ItemType.AITL_REQUEST, {"request_id": request_id, "question": question})
-        aitl = {"runId": self.run.id, "parentRunId": self.run.parent_id,
-                "requestId": request_id, "question": question}
+        aitl = {
+            "runId": self.run.id,
+            "parentRunId": self.run.parent_id,
+            "requestId": request_id,
+            "question": question,
+        }
         self.session.emit("aitl", "engine.aitl.requested", aitl)
-        outcome = await self.ask(TaskKind.AITL_ESCALATION, "Question from a sub-agent", question,
-                                 extra={"question_for_user": question})
+        outcome = await self.ask(
+            TaskKind.AITL_ESCALATION,
+            "Question from a sub-agent",
+            question,
+            extra={"question_for_user": question},
+        )
         answer = str(outcome.get("textValue", ""))
         self.step(ItemType.AITL_RESPONSE, {"request_id": request_id, "answer": answer})
         self.session.emit("aitl", "engine.aitl.resolved", {**aitl, "answer": answer})
@@ -612,14 +679,25 @@ class RunContext:
         session = self.session
         child = session._new_run(agent, self.run, self.run.depth + 1, arguments)
         session.engine.register(child)
-        self.step(ItemType.SUB_AGENT_CALL, {"agent_name": agent.name, "child_run_id": child.id,
-                                            "arguments": arguments})
-        session.emit("run", "engine.subagent.spawned", {
-            "parentRunId": self.run.id, "runId": child.id, "agentName": agent.name,
-            "depth": child.depth})
+        self.step(
+            ItemType.SUB_AGENT_CALL,
+            {"agent_name": agent.name, "child_run_id": child.id, "arguments": arguments},
+        )
+        session.emit(
+            "run",
+            "engine.subagent.spawned",
+            {
+                "parentRunId": self.run.id,
+                "runId": child.id,
+                "agentName": agent.name,
+                "depth": child.depth,
+            },
+        )
         session.launch(child)
         assert child.task is not None
         await asyncio.shield(child.task)
-        self.step(ItemType.SUB_AGENT_RESULT, {"child_run_id": child.id, "output": child.output,
-                                              "status": child.status})
+        self.step(
+            ItemType.SUB_AGENT_RESULT,
+            {"child_run_id": child.id, "output": child.output, "status": child.status},
+        )
         return child.output

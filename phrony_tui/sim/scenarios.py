@@ -28,8 +28,9 @@ async def chat(ctx: RunContext) -> Any:
     while True:
         turn = await ctx.reply()
         turns += 1
-        names = [str(f.get("filename") or f.get("objectKey", "")).rsplit("/", 1)[-1]
-                 for f in turn.files]
+        names = [
+            str(f.get("filename") or f.get("objectKey", "")).rsplit("/", 1)[-1] for f in turn.files
+        ]
         if turn.text.strip().lower().strip(".!") in FINISH_WORDS:
             await ctx.think("The user wants to finish. Close the conversation.", 40, pause=0.3)
             ctx.output(f"Goodbye! We had {turns} turns.")
@@ -51,11 +52,19 @@ TELEGRAM_TOOL = {
 async def approval(ctx: RunContext) -> Any:
     """A HITL tool call that needs approve or reject; continues differently on each."""
     await ctx.think("The deploy finished. I should tell the ops channel on Telegram.", 90)
-    outcome = await ctx.ask(TaskKind.APPROVAL, "Approval required: Telegram · Send Message",
-                            "Send the deploy notice to @phrony-ops?", tool=TELEGRAM_TOOL)
+    outcome = await ctx.ask(
+        TaskKind.APPROVAL,
+        "Approval required: Telegram · Send Message",
+        "Send the deploy notice to @phrony-ops?",
+        tool=TELEGRAM_TOOL,
+    )
     if outcome.get("approved", True):
-        await ctx.tool("telegram", TELEGRAM_TOOL["arguments"], {"message_id": 4242, "ok": True},
-                       operation="send_message")
+        await ctx.tool(
+            "telegram",
+            TELEGRAM_TOOL["arguments"],
+            {"message_id": 4242, "ok": True},
+            operation="send_message",
+        )
         ctx.output("Message sent to @phrony-ops.")
         return {"sent": True}
     await ctx.think("The person rejected the tool call. Do not send anything.", 50)
@@ -73,8 +82,12 @@ CHANNEL_OPTIONS = [
 async def forms(ctx: RunContext) -> Any:
     """A ``multi_option``, a ``text`` and a ``number`` task in turn, then an output quoting them."""
     await ctx.think("Collect the campaign settings from the person.", 70)
-    choice = await ctx.ask(TaskKind.MULTI_OPTION, "Pick a channel",
-                           "Which channel should the campaign use?", options=CHANNEL_OPTIONS)
+    choice = await ctx.ask(
+        TaskKind.MULTI_OPTION,
+        "Pick a channel",
+        "Which channel should the campaign use?",
+        options=CHANNEL_OPTIONS,
+    )
     subject = await ctx.ask(TaskKind.TEXT, "Subject line", "What subject line should it have?")
     count = await ctx.ask(TaskKind.NUMBER, "Audience size", "How many recipients at most?")
     answers = {
@@ -82,15 +95,20 @@ async def forms(ctx: RunContext) -> Any:
         "subject": subject.get("textValue"),
         "recipients": count.get("numberValue"),
     }
-    ctx.output(f"Campaign ready: channel={answers['channel']}, subject={answers['subject']!r}, "
-               f"recipients={answers['recipients']}")
+    ctx.output(
+        f"Campaign ready: channel={answers['channel']}, subject={answers['subject']!r}, "
+        f"recipients={answers['recipients']}"
+    )
     return answers
 
 
 async def researcher(ctx: RunContext) -> Any:
     await ctx.think("Search for sources on the topic.", 110)
-    await ctx.tool("web_search", {"query": str(ctx.input.get("topic", "agents"))},
-                   {"results": [{"title": "Agent runtimes in 2026", "url": "https://example.org/a"}]})
+    await ctx.tool(
+        "web_search",
+        {"query": str(ctx.input.get("topic", "agents"))},
+        {"results": [{"title": "Agent runtimes in 2026", "url": "https://example.org/a"}]},
+    )
     checked = await ctx.spawn(AGENTS["fact-checker"], {"claim": "Agents pause for people."})
     return {"sources": 1, "checked": checked}
 
@@ -104,13 +122,21 @@ async def fact_checker(ctx: RunContext) -> Any:
 
 async def analyst(ctx: RunContext) -> Any:
     await ctx.think("Write the findings to the shared sheet; that needs approval.", 90)
-    tool = {"name": "google_sheets", "operation_name": "append_row",
-            "arguments": {"sheet": "Findings", "row": ["agents", "pause", "2026"]}}
-    outcome = await ctx.ask(TaskKind.APPROVAL, "Approval required: Google Sheets · Append Row",
-                            "Append the findings row?", tool=tool)
+    tool = {
+        "name": "google_sheets",
+        "operation_name": "append_row",
+        "arguments": {"sheet": "Findings", "row": ["agents", "pause", "2026"]},
+    }
+    outcome = await ctx.ask(
+        TaskKind.APPROVAL,
+        "Approval required: Google Sheets · Append Row",
+        "Append the findings row?",
+        tool=tool,
+    )
     if outcome.get("approved", True):
-        await ctx.tool("google_sheets", tool["arguments"], {"updatedRange": "A12:C12"},
-                       operation="append_row")
+        await ctx.tool(
+            "google_sheets", tool["arguments"], {"updatedRange": "A12:C12"}, operation="append_row"
+        )
     ctx.output("Analysis stored." if outcome.get("approved", True) else "Analysis not stored.")
     return {"stored": bool(outcome.get("approved", True))}
 
@@ -119,8 +145,11 @@ async def multi_agent(ctx: RunContext) -> Any:
     """A root that runs sub-agents in parallel at depth 1 and 2, with an AITL escalation from a
     child, an approval inside a child and a dashboard-only alert on the root."""
     await ctx.think("Split the work: research and analysis run in parallel.", 130)
-    ctx.alert("Anomaly: unusual token spend",
-              "Token spend is 3x the 7-day average for this agent.", api_completable=False)
+    ctx.alert(
+        "Anomaly: unusual token spend",
+        "Token spend is 3x the 7-day average for this agent.",
+        api_completable=False,
+    )
     results = await asyncio.gather(
         ctx.spawn(AGENTS["researcher"], {"topic": "human-in-the-loop agents"}),
         ctx.spawn(AGENTS["analyst"], {"dataset": "findings"}),
@@ -152,13 +181,23 @@ async def redacted(ctx: RunContext) -> Any:
 async def failing(ctx: RunContext) -> Any:
     """A tool error the agent recovers from, then a failure that ends the session."""
     await ctx.think("Fetch the invoice from the billing API.", 80)
-    await ctx.tool("billing_api", {"invoice": "INV-7"}, None, ok=False,
-                   error={"status": 502, "message": "Bad gateway"})
+    await ctx.tool(
+        "billing_api",
+        {"invoice": "INV-7"},
+        None,
+        ok=False,
+        error={"status": 502, "message": "Bad gateway"},
+    )
     await ctx.think("The billing API failed with 502; retry once.", 60)
     await ctx.tool("billing_api", {"invoice": "INV-7"}, {"amount": 120.5, "currency": "EUR"})
     await ctx.think("Now charge the card on file.", 60)
-    await ctx.tool("payments", {"amount": 120.5}, None, ok=False,
-                   error={"status": 401, "message": "Payment provider credentials revoked"})
+    await ctx.tool(
+        "payments",
+        {"amount": 120.5},
+        None,
+        ok=False,
+        error={"status": 401, "message": "Payment provider credentials revoked"},
+    )
     raise ScriptFailed("payments tool failed: credentials revoked (unrecoverable)")
 
 
@@ -169,8 +208,11 @@ async def firehose(ctx: RunContext) -> Any:
     loop = asyncio.get_running_loop()
     start = loop.time()
     for i in range(count):
-        ctx.step(ItemType.REASONING, {"message": f"step {i + 1} of {count}",
-                                      "preview": f"step {i + 1}"}, tokens=1)
+        ctx.step(
+            ItemType.REASONING,
+            {"message": f"step {i + 1} of {count}", "preview": f"step {i + 1}"},
+            tokens=1,
+        )
         if rate > 0:
             delay = start + (i + 1) / rate - loop.time()
             if delay > 0:
@@ -193,8 +235,10 @@ async def big(ctx: RunContext) -> Any:
         elif kind == ItemType.TOOL_CALL:
             content = {"name": "lookup", "arguments": {"row": i}, "tool_call_id": f"call_{i}"}
         elif kind == ItemType.TOOL_RESULT:
-            content = {"tool_call_id": f"call_{i - 1}",
-                       "result": {"data": {"row": i - 1, "value": i * 7}, "successful": True}}
+            content = {
+                "tool_call_id": f"call_{i - 1}",
+                "result": {"data": {"row": i - 1, "value": i * 7}, "successful": True},
+            }
         else:
             content = {"output": f"row {i} done"}
         session.add_item(run, kind, content, tokens=3, emit=False)
@@ -213,28 +257,43 @@ async def tour(ctx: RunContext) -> Any:
         ctx.spawn(AGENTS["researcher-lite"], {"topic": topic}),
         ctx.spawn(AGENTS["writer"], {"topic": topic}),
     )
-    choice = await ctx.ask(TaskKind.MULTI_OPTION, "Pick a format",
-                           "How should I publish the summary?", options=[
-                               {"id": "short", "label": "Short post", "description": "3 lines"},
-                               {"id": "thread", "label": "Thread", "description": "5 posts"},
-                               {"id": "none", "label": "Do not publish"}])
+    choice = await ctx.ask(
+        TaskKind.MULTI_OPTION,
+        "Pick a format",
+        "How should I publish the summary?",
+        options=[
+            {"id": "short", "label": "Short post", "description": "3 lines"},
+            {"id": "thread", "label": "Thread", "description": "5 posts"},
+            {"id": "none", "label": "Do not publish"},
+        ],
+    )
     fmt = choice.get("selectedOptionId", "short")
     if fmt != "none":
-        tool = {**TELEGRAM_TOOL, "arguments": {"chat_id": "@phrony-news",
-                                               "text": f"{topic}: {found[1]}", "format": fmt}}
-        outcome = await ctx.ask(TaskKind.APPROVAL, "Approval required: Telegram · Send Message",
-                                "Post the summary to @phrony-news?", tool=tool)
+        tool = {
+            **TELEGRAM_TOOL,
+            "arguments": {"chat_id": "@phrony-news", "text": f"{topic}: {found[1]}", "format": fmt},
+        }
+        outcome = await ctx.ask(
+            TaskKind.APPROVAL,
+            "Approval required: Telegram · Send Message",
+            "Post the summary to @phrony-news?",
+            tool=tool,
+        )
         if outcome.get("approved", True):
-            await ctx.tool("telegram", tool["arguments"], {"message_id": 77},
-                           operation="send_message")
+            await ctx.tool(
+                "telegram", tool["arguments"], {"message_id": 77}, operation="send_message"
+            )
     ctx.output(f"Done: researched {topic!r}, format {fmt}.")
     return {"topic": topic, "format": fmt}
 
 
 async def researcher_lite(ctx: RunContext) -> Any:
     await ctx.think(f"Search the web for {ctx.input.get('topic')!r}.", 100)
-    await ctx.tool("web_search", {"query": ctx.input.get("topic")},
-                   {"results": [{"title": "Overview", "url": "https://example.org/overview"}]})
+    await ctx.tool(
+        "web_search",
+        {"query": ctx.input.get("topic")},
+        {"results": [{"title": "Overview", "url": "https://example.org/overview"}]},
+    )
     ctx.output("3 sources found")
     return "3 sources found"
 
@@ -246,8 +305,9 @@ async def writer(ctx: RunContext) -> Any:
     return summary
 
 
-def _agent(key: str, name: str, script: Script, *, trigger: bool = True,
-           expose: bool = True) -> Agent:
+def _agent(
+    key: str, name: str, script: Script, *, trigger: bool = True, expose: bool = True
+) -> Agent:
     return Agent(
         key=key,
         id=fixed_id(f"agent/{key}"),

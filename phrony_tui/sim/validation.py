@@ -59,32 +59,45 @@ def check_files(world: World, body: dict[str, Any]) -> list[dict[str, Any]]:
             raise Refusal(404, "file_not_found", f"files[{i}]: no file with objectKey {key}")
         if not stored.finalized:
             raise Refusal(400, "file_not_finalized", f"files[{i}]: {key} was never finalized")
-        out.append({"phronyFile": True, "objectKey": key,
-                    "filename": entry.get("filename") or stored.filename,
-                    "mediaType": entry.get("mediaType") or stored.media_type})
+        out.append(
+            {
+                "phronyFile": True,
+                "objectKey": key,
+                "filename": entry.get("filename") or stored.filename,
+                "mediaType": entry.get("mediaType") or stored.media_type,
+            }
+        )
     return out
 
 
 def check_answer(task: Task, run: Run, body: dict[str, Any]) -> dict[str, Any]:
     """The outcome to record for a task completion, or a ``Refusal``."""
     if task.run_id != run.id:
-        raise Refusal(409, "wrong_run",
-                      f"user task {task.id} belongs to run {task.run_id}; post it there")
+        raise Refusal(
+            409, "wrong_run", f"user task {task.id} belongs to run {task.run_id}; post it there"
+        )
     if task.status != TaskStatus.PENDING:
-        raise Refusal(409, "task_not_pending",
-                      f"user task {task.id} is no longer pending ({task.status})")
+        raise Refusal(
+            409, "task_not_pending", f"user task {task.id} is no longer pending ({task.status})"
+        )
     if not task.api_completable:
-        raise Refusal(409, "dashboard_only",
-                      "this task can only be completed in the Phrony dashboard")
+        raise Refusal(
+            409, "dashboard_only", "this task can only be completed in the Phrony dashboard"
+        )
     if _text(body) or body.get("files"):
-        raise Refusal(400, "wrong_answer_field",
-                      "text and files are for conversational replies, not user tasks")
+        raise Refusal(
+            400,
+            "wrong_answer_field",
+            "text and files are for conversational replies, not user tasks",
+        )
     wanted = FIELD_FOR_KIND.get(task.kind, "approved")
     for name in ANSWER_FIELDS:
         if name != wanted and body.get(name) is not None:
-            raise Refusal(400, "wrong_answer_field",
-                          f"a {task.kind} task is answered with {wanted or 'userTaskId alone'}, "
-                          f"not {name}")
+            raise Refusal(
+                400,
+                "wrong_answer_field",
+                f"a {task.kind} task is answered with {wanted or 'userTaskId alone'}, not {name}",
+            )
     outcome: dict[str, Any] = {}
     value = body.get(wanted) if wanted else None
     if wanted == "approved":
@@ -96,16 +109,19 @@ def check_answer(task: Task, run: Run, body: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value, str):
             raise Refusal(400, "missing_answer", "selectedOptionId is required for multi_option")
         if value not in ids:
-            raise Refusal(400, "unknown_option",
-                          f"option {value!r} is not offered; options: {', '.join(ids)}")
+            raise Refusal(
+                400, "unknown_option", f"option {value!r} is not offered; options: {', '.join(ids)}"
+            )
         outcome["selectedOptionId"] = value
     elif wanted == "textValue":
         if not isinstance(value, str) or not value.strip():
             raise Refusal(400, "missing_answer", f"textValue is required for {task.kind}")
         outcome["textValue"] = value
     elif wanted == "numberValue":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
         ):
             raise Refusal(400, "missing_answer", "numberValue must be a finite number")
         outcome["numberValue"] = value
@@ -124,8 +140,11 @@ def check_message(body: Any, run_id: str) -> dict[str, Any]:
     if body.get("runId") != run_id:
         raise Refusal(400, "run_id_mismatch", "runId in the body differs from the path's runId")
     if body.get("skipAgentWait") is not None:
-        raise Refusal(400, "skip_agent_wait_not_allowed",
-                      "skipAgentWait is for the dashboard; call POST /v1/runs/{runId}/skip-agent-wait")
+        raise Refusal(
+            400,
+            "skip_agent_wait_not_allowed",
+            "skipAgentWait is for the dashboard; call POST /v1/runs/{runId}/skip-agent-wait",
+        )
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise Refusal(400, "invalid_field", "metadata must be an object")
@@ -133,8 +152,11 @@ def check_message(body: Any, run_id: str) -> dict[str, Any]:
     if task_id is not None and not isinstance(task_id, str):
         raise Refusal(400, "invalid_field", "userTaskId must be a string")
     if not task_id and not _text(body) and not body.get("files"):
-        raise Refusal(400, "empty_message",
-                      "send a userTaskId, a non-empty text or message, or at least one file")
+        raise Refusal(
+            400,
+            "empty_message",
+            "send a userTaskId, a non-empty text or message, or at least one file",
+        )
     if not task_id and any(body.get(name) is not None for name in ANSWER_FIELDS):
         raise Refusal(400, "missing_user_task_id", "answer fields need the userTaskId they answer")
     return body
@@ -142,5 +164,8 @@ def check_message(body: Any, run_id: str) -> dict[str, Any]:
 
 def check_reply(run: Run) -> None:
     if run.status != Status.WAITING_FOR_RESPONSE:
-        raise Refusal(409, "not_waiting_for_response",
-                      f"run {run.id} is {run.status}, not waiting for a text reply")
+        raise Refusal(
+            409,
+            "not_waiting_for_response",
+            f"run {run.id} is {run.status}, not waiting for a text reply",
+        )

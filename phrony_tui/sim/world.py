@@ -70,7 +70,11 @@ class World:
 
     @classmethod
     def create(
-        cls, *, key: str = DEFAULT_KEY, seed: int = 0, speed: float = 1.0,
+        cls,
+        *,
+        key: str = DEFAULT_KEY,
+        seed: int = 0,
+        speed: float = 1.0,
         faults: Faults | None = None,
     ) -> World:
         world = cls(engine=Engine(seed=seed, speed=speed), faults=faults or Faults())

@@ -1,0 +1,183 @@
+"""``phrony-tui``: the command line. Imports stay lazy so ``--help`` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sim.server import SimServer
+
+EPILOG = """\
+commands:
+  sim        run the Phrony API simulator on loopback (see: phrony-tui sim --help)
+  demo       start the simulator with a scripted run to try the API on
+
+environment:
+  PHRONY_API_BASE   API base URL (default https://api.phrony.com)
+  PHRONY_API_KEY    API key (phk_…), from Settings → API keys
+"""
+
+
+def _sim_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="phrony-tui sim",
+        description="A local Phrony API server with scripted agents and fault injection.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--key", default=None, help="the API key clients must send")
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="pace factor: 1 is human pace, 1000 is tests"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated ids")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="inject a fault; repeatable (see the list below)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON line with the URL, key and agents"
+    )
+    from .sim.faults import FAULT_NAMES
+
+    parser.epilog = "faults:\n" + "\n".join(f"  {k:<20} {v}" for k, v in FAULT_NAMES.items())
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    return parser
+
+
+def _make_sim(args: argparse.Namespace, parser: argparse.ArgumentParser) -> SimServer:
+    from .sim import DEFAULT_KEY, Faults, SimServer
+
+    if args.speed <= 0:
+        parser.error("--speed must be greater than 0")
+    faults = Faults()
+    for spec in args.fault:
+        try:
+            faults.parse(spec)
+        except ValueError as exc:
+            parser.error(str(exc))
+    return SimServer(
+        host=args.host,
+        port=args.port,
+        key=args.key or DEFAULT_KEY,
+        speed=args.speed,
+        seed=args.seed,
+        faults=faults,
+    )
+
+
+def _banner(sim: SimServer, run_id: str | None = None) -> str:
+    agents = "\n".join(f"  {name:<12} {agent_id}" for name, agent_id in sim.agents.items())
+    world = sim.world
+    lines = [
+        f"Phrony simulator listening on {sim.base_url}",
+        "",
+        f"  export PHRONY_API_BASE={sim.base_url}",
+        f"  export PHRONY_API_KEY={sim.api_key}",
+        "",
+        "Other keys: "
+        + ", ".join(
+            f"{name} {world.key_named(name).secret}" for name in ("no-uploads", "chat-only")
+        ),
+        "",
+        "Agents (scenario, agent id):",
+        agents,
+        "",
+        "Try it:",
+        f'  curl -sS -X POST "$PHRONY_API_BASE/v1/agents/{sim.agents["chat"]}/runs" \\',
+        '    -H "X-API-Key: $PHRONY_API_KEY" -H "Content-Type: application/json" -d \'{}\'',
+    ]
+    if run_id:
+        lines += [
+            "",
+            f"A tour run is waiting for you: RUN_ID={run_id}",
+            f'  curl -sSN "$PHRONY_API_BASE/v1/runs/{run_id}/stream" -H "X-API-Key: $PHRONY_API_KEY"',
+            f'  curl -sS -X POST "$PHRONY_API_BASE/v1/runs/{run_id}/messages" \\',
+            '    -H "X-API-Key: $PHRONY_API_KEY" -H "Content-Type: application/json" \\',
+            f'    -d \'{{"runId":"{run_id}","text":"agent runtimes"}}\'',
+        ]
+    lines += ["", "Ctrl+C stops it."]
+    return "\n".join(lines)
+
+
+def _serve_forever(sim: SimServer) -> int:
+    import threading
+
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return 0
+
+
+def run_sim(argv: Sequence[str]) -> int:
+    parser = _sim_parser()
+    args = parser.parse_args(argv)
+    sim = _make_sim(args, parser)
+    try:
+        sim.start()
+    except OSError as exc:
+        print(f"phrony-tui sim: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(sim.info()), flush=True)
+    else:
+        print(_banner(sim), flush=True)
+    return _serve_forever(sim)
+
+
+def run_demo(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="phrony-tui demo", description="Start the simulator with one scripted run."
+    )
+    parser.add_argument("--scenario", default="tour", help="which scripted agent to start")
+    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    args = parser.parse_args(argv)
+    import asyncio
+
+    from .api import PhronyClient
+    from .sim import SCENARIOS, SimServer
+
+    if args.scenario not in SCENARIOS:
+        parser.error(f"unknown scenario {args.scenario!r}; one of: {', '.join(SCENARIOS)}")
+    sim = SimServer(port=args.port).start()
+
+    async def start() -> str:
+        async with PhronyClient(sim.base_url, sim.api_key) as client:
+            started = await client.start_run(sim.agents[args.scenario])
+            return started.run_id
+
+    print(_banner(sim, asyncio.run(start())), flush=True)
+    return _serve_forever(sim)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "sim":
+        return run_sim(args[1:])
+    if args and args[0] == "demo":
+        return run_demo(args[1:])
+    parser = argparse.ArgumentParser(
+        prog="phrony-tui",
+        description="A terminal console for Phrony agent runs, and a local API simulator.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version="phrony-tui 0.1.0")
+    parser.add_argument("command", nargs="?", help="sim or demo")
+    parser.parse_args(args)
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""``SessionState``: the pure reducer behind the console.
+
+``/conversation`` is the truth and replaces everything; stream events are fast hints applied on
+top. Events may arrive late, twice or out of order, so every merge is monotonic: a finished run or
+task never goes back to running or pending, an item never loses its outcome, tokens never shrink.
+Applying any of a session's events after its final snapshot therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..api.models import (
+    COMPLETION_TYPES,
+    Conversation,
+    ItemType,
+    RunSummary,
+    Session,
+    SessionEventData,
+    StreamEvent,
+    SubagentSpawnedData,
+    TaskStatus,
+    TimelineItem,
+    UserTaskContent,
+    UserTaskEventData,
+    is_terminal,
+    is_waiting,
+    same_type,
+)
+from .tasks import UserTask
+
+def _task_rank(status: str | None) -> int:
+    """Pending (or unknown as yet) is 0; any end state, Completed or Cancelled, is 1."""
+    return 0 if (status or TaskStatus.PENDING) == TaskStatus.PENDING else 1
+
+
+def _item_rank(item: TimelineItem) -> tuple[int, int]:
+    """How far along an item is; a lower rank never replaces a higher one."""
+    task = 0
+    if same_type(item.type, ItemType.USER_TASK_REQ) and isinstance(item.content, dict):
+        task = _task_rank(item.content.get("status"))
+    return task, int(item.finished_at is not None)
+
+
+@dataclass
+class RunNode:
+    """One run in the tree, with the fields the console shows."""
+
+    id: str
+    parent_id: str | None
+    depth: int
+    status: str = ""
+    tokens: float = 0
+    agent_name: str | None = None
+    summary: RunSummary | None = None
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+
+@dataclass
+class Change:
+    """What one ``apply_*`` call changed, so the UI refreshes only that."""
+
+    session: bool = False
+    runs: set[str] = field(default_factory=set)
+    items_added: set[str] = field(default_factory=set)
+    items_updated: set[str] = field(default_factory=set)
+    items_removed: set[str] = field(default_factory=set)
+    tasks: bool = False
+    reconcile: bool = False
+    reset: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.session
+            or self.runs
+            or self.items_added
+            or self.items_updated
+            or self.items_removed
+            or self.tasks
+            or self.reconcile
+            or self.reset
+        )
+
+
+class SessionState:
+    """Session, runs tree, timeline by ordinal and pending user tasks of one session."""
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
+        self.runs: dict[str, RunNode] = {}
+        self.items: dict[str, TimelineItem] = {}
+        self._order: list[tuple[float, str]] = []
+        self.tasks: dict[str, UserTask] = {}
+        self.redacted = False
+        self.last_event_id: str | None = None
+        self.unknown_events = 0
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @property
+    def timeline(self) -> list[TimelineItem]:
+        """Items sorted by ordinal (then id, for equal ordinals)."""
+        return [self.items[item_id] for _, item_id in self._order]
+
+    def timeline_ids(self) -> list[str]:
+        return [item_id for _, item_id in self._order]
+
+    @property
+    def root(self) -> RunNode | None:
+        return next((r for r in self.runs.values() if r.parent_id is None), None)
+
+    @property
+    def status(self) -> str:
+        return self.session.status if self.session else ""
+
+    def runs_by_depth(self) -> list[RunNode]:
+        """Depth-first order from the root: each run followed by its sub-agents."""
+        out: list[RunNode] = []
+        roots = [r for r in self.runs.values() if r.parent_id not in self.runs]
+
+        def walk(node: RunNode) -> None:
+            out.append(node)
+            for child_id in node.children:
+                if child_id in self.runs:
+                    walk(self.runs[child_id])
+
+        for node in roots:
+            walk(node)
+        return out
+
+    def pending_tasks(self) -> list[UserTask]:
+        """Pending tasks in timeline order."""
+        pending = [t for t in self.tasks.values() if t.status == TaskStatus.PENDING]
+        return sorted(pending, key=lambda t: self._ordinal_of(t.item_id))
+
+    def waiting_for(self, run_id: str | None = None) -> str | None:
+        """The ``Waiting*`` status of a run (default: the root), or None when it does not wait."""
+        node = self.runs.get(run_id) if run_id else self.root
+        status = node.status if node else (self.status if run_id is None else "")
+        return status if is_waiting(status) else None
+
+    def _ordinal_of(self, item_id: str | None) -> float:
+        item = self.items.get(item_id or "")
+        return item.ordinal if item else float("inf")
+
+    # --- snapshot ---------------------------------------------------------------------------
+
+    def apply_conversation(self, snapshot: Conversation) -> Change:
+        """Replace the state with ``snapshot`` (the source of truth)."""
+        change = Change(session=True, tasks=True, reset=True)
+        old_items = set(self.items)
+        self.session = snapshot.session
+        self.runs = {}
+        for summary in snapshot.runs:
+            self._put_run(summary, change)
+        self._link_children()
+        self.items = {}
+        self._order = []
+        self.tasks = {}
+        for item in snapshot.items:
+            self._put_item(item, change)
+        change.items_removed = old_items - set(self.items)
+        change.items_added -= old_items
+        self.redacted = self._looks_redacted(snapshot)
+        return change
+
+    @staticmethod
+    def _looks_redacted(snapshot: Conversation) -> bool:
+        """API.md 4.7: only completion rows, and no start input or context. The simulator
+        also says so outright with ``timelineExposed: false``."""
+        session = snapshot.session
+        exposed = (session.model_extra or {}).get("timelineExposed")
+        if isinstance(exposed, bool):
+            return not exposed
+        only_completions = all(i.type.lower() in COMPLETION_TYPES for i in snapshot.items)
+        return (
+            only_completions
+            and session.start_context is None
+            and session.input is None
+            and all(r.input is None for r in snapshot.runs)
+        )
+
+    # --- events -----------------------------------------------------------------------------
+
+    def apply_event(self, event: StreamEvent) -> Change:
+        """Apply one stream event. Anything not understood asks for a reconcile."""
+        change = Change()
+        if event.event_id:
+            self.last_event_id = event.event_id
+        try:
+            handler = {
+                "step": self._on_step,
+                "run": self._on_run,
+                "session": self._on_session,
+                "user_task": self._on_user_task,
+                "aitl": self._on_aitl,
+            }.get(event.kind)
+            if handler is None:
+                self.unknown_events += 1
+                change.reconcile = True
+            else:
+                handler(event, change)
+        except (ValidationError, TypeError, ValueError, KeyError):
+            self.unknown_events += 1
+            change.reconcile = True
+        return change
+
+    def _on_step(self, event: StreamEvent, change: Change) -> None:
+        item = TimelineItem.model_validate(event.data)
+        if item.run_id not in self.runs:
+            change.reconcile = True  # a run we have not seen yet: fetch the tree
+        self._put_item(item, change)
+        if self.redacted and item.type.lower() not in COMPLETION_TYPES:
+            self.redacted = False
+            change.session = True
+
+    def _on_run(self, event: StreamEvent, change: Change) -> None:
+        if event.subject.endswith("subagent.spawned"):
+            spawned = SubagentSpawnedData.model_validate(event.data)
+            if spawned.run_id not in self.runs:
+                self.runs[spawned.run_id] = RunNode(
+                    spawned.run_id,
+                    spawned.parent_run_id,
+                    spawned.depth,
+                    status="Running",
+                    agent_name=spawned.agent_name,
+                )
+                self._link_children()
+                change.runs.add(spawned.run_id)
+            return
+        summary = RunSummary.model_validate(event.data)
+        is_new = summary.id not in self.runs
+        self._put_run(summary, change)
+        if is_new:
+            self._link_children()
+
+    def _on_session(self, event: StreamEvent, change: Change) -> None:
+        data = SessionEventData.model_validate(event.data)
+        if self.session is None:
+            change.reconcile = True
+            return
+        current = self.session.status
+        if is_terminal(current) and not is_terminal(data.status):
+            return
+        updates: dict[str, Any] = {"status": data.status or current}
+        if data.total_tokens_used is not None:
+            updates["total_tokens_used"] = max(
+                self.session.total_tokens_used, data.total_tokens_used
+            )
+        if data.output is not None:
+            updates["output"] = data.output
+        if data.error is not None:
+            updates["error"] = data.error
+        self.session = self.session.model_copy(update=updates)
+        change.session = True
+
+    def _on_user_task(self, event: StreamEvent, change: Change) -> None:
+        data = UserTaskEventData.model_validate(event.data)
+        task = self.tasks.get(data.user_task_id)
+        if task is None:
+            # The UserTaskReq step carries the task; until it arrives, fetch the truth.
+            change.reconcile = True
+            return
+        if _task_rank(data.status) > _task_rank(task.status):
+            task.status = data.status
+            change.tasks = True
+
+    def _on_aitl(self, event: StreamEvent, change: Change) -> None:
+        """AITL requests and answers arrive as steps and tasks too; nothing more to hold."""
+
+    # --- merging ----------------------------------------------------------------------------
+
+    def _put_run(self, summary: RunSummary, change: Change) -> None:
+        node = self.runs.get(summary.id)
+        if node is None:
+            node = RunNode(summary.id, summary.parent_run_id, summary.depth)
+            self.runs[summary.id] = node
+        elif is_terminal(node.status) and not is_terminal(summary.status):
+            node.tokens = max(node.tokens, summary.total_tokens_used)
+            return
+        node.parent_id = summary.parent_run_id
+        node.depth = summary.depth
+        node.status = summary.status
+        node.tokens = max(node.tokens, summary.total_tokens_used)
+        node.agent_name = summary.agent_name or node.agent_name
+        node.summary = summary
+        change.runs.add(summary.id)
+
+    def _link_children(self) -> None:
+        for node in self.runs.values():
+            node.children = []
+        for node in self.runs.values():
+            parent = self.runs.get(node.parent_id or "")
+            if parent is not None:
+                parent.children.append(node.id)
+
+    def _put_item(self, item: TimelineItem, change: Change) -> None:
+        old = self.items.get(item.id)
+        if old is not None:
+            if _item_rank(item) < _item_rank(old):
+                return
+            if old.ordinal != item.ordinal:
+                self._order.remove((old.ordinal, old.id))
+                bisect.insort(self._order, (item.ordinal, item.id))
+            if old != item:
+                change.items_updated.add(item.id)
+        else:
+            key = (item.ordinal, item.id)
+            if not self._order or key > self._order[-1]:
+                self._order.append(key)
+            else:
+                bisect.insort(self._order, key)
+            change.items_added.add(item.id)
+        self.items[item.id] = item
+        if same_type(item.type, ItemType.USER_TASK_REQ):
+            self._put_task(item, change)
+
+    def _put_task(self, item: TimelineItem, change: Change) -> None:
+        if not isinstance(item.content, dict):
+            return
+        try:
+            content = UserTaskContent.model_validate(item.content)
+        except ValidationError:
+            return
+        old = self.tasks.get(content.user_task_id)
+        if old is not None and _task_rank(old.status) > _task_rank(content.status):
+            return
+        self.tasks[content.user_task_id] = UserTask.from_content(content, item)
+        change.tasks = True
+
+    # --- comparing --------------------------------------------------------------------------
+
+    def fingerprint(self) -> dict[str, Any]:
+        """A plain view of the whole state, for tests comparing two states."""
+        return {
+            "session": self.session.model_dump() if self.session else None,
+            "runs": {
+                k: (r.parent_id, r.depth, r.status, r.tokens, r.agent_name, sorted(r.children))
+                for k, r in self.runs.items()
+            },
+            "timeline": [(i.id, i.ordinal, i.model_dump()) for i in self.timeline],
+            "tasks": {k: (t.status, t.kind, t.run_id) for k, t in self.tasks.items()},
+            "redacted": self.redacted,
+        }
