@@ -335,8 +335,8 @@ class SimSession:
         ctx = RunContext(self, run)
         try:
             result = await run.agent.script(ctx)
-            if result is not None and run.output is None:
-                run.output = result
+            if result is not None:
+                run.output = result  # the script's result is the run's output
             self.finish_run(run, Status.COMPLETED)
         except ScriptFailed as exc:
             self.finish_run(run, Status.FAILED, error=str(exc))

@@ -151,14 +151,14 @@ def check_message(body: Any, run_id: str) -> dict[str, Any]:
     task_id = body.get("userTaskId")
     if task_id is not None and not isinstance(task_id, str):
         raise Refusal(400, "invalid_field", "userTaskId must be a string")
+    if not task_id and any(body.get(name) is not None for name in ANSWER_FIELDS):
+        raise Refusal(400, "missing_user_task_id", "answer fields need the userTaskId they answer")
     if not task_id and not _text(body) and not body.get("files"):
         raise Refusal(
             400,
             "empty_message",
             "send a userTaskId, a non-empty text or message, or at least one file",
         )
-    if not task_id and any(body.get(name) is not None for name in ANSWER_FIELDS):
-        raise Refusal(400, "missing_user_task_id", "answer fields need the userTaskId they answer")
     return body
 
 

@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo sim test lint typecheck check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## start the simulator with a scripted tour run
+	$(BIN)/phrony-tui demo
+
+sim: $(STAMP)  ## the simulator alone, on http://127.0.0.1:8765
+	$(BIN)/phrony-tui sim
+
+test: $(STAMP)  ## lint, type-check and run every test
+	$(BIN)/ruff check phrony_tui tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check phrony_tui tests
+	$(BIN)/ruff format --check phrony_tui tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,140 @@
+"""The SSE parser on the edge cases of the spec, fed whole, byte by byte and in random chunks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from phrony_tui.api import Heartbeat, MalformedEvent, SSEParser, StreamEvent
+from phrony_tui.api.errors import EventTooLargeError
+
+
+def event_json(n: int, **extra: object) -> str:
+    return json.dumps({"ts": f"t{n}", "kind": "step", "subject": f"s{n}", "data": {"n": n}, **extra})
+
+
+def feed_all(raw: bytes, chunks: list[int] | None = None, **kw: int) -> list[object]:
+    parser = SSEParser(**kw)
+    out: list[object] = []
+    if chunks is None:
+        out += parser.feed(raw)
+    else:
+        pos = 0
+        for size in chunks:
+            out += parser.feed(raw[pos : pos + size])
+            pos += size
+        out += parser.feed(raw[pos:])
+    out += parser.close()
+    return out
+
+
+def subjects(items: list[object]) -> list[str]:
+    return [i.subject for i in items if isinstance(i, StreamEvent)]
+
+
+STREAM = (
+    "\ufeff: hello\n"
+    f"id: 1\ndata: {event_json(1)}\n\n"
+    f"id: 2\r\ndata: {event_json(2)}\r\n\r\n"
+    f"id: 3\rdata: {event_json(3)}\r\r"
+    "retry: 2500\n\n"
+    ": ping\n\n"
+    "event: step\nid: 4\n"
+    'data: {"ts": "t4", "kind": "step",\n'
+    'data:  "subject": "s4", "data": {}}\n\n'
+    "id: 5\n\n"
+    "data\n\n"
+    f"data:{event_json(6)}\n\n"
+    f"data: {event_json(7)}"  # unterminated: dropped at the end, per the spec
+).encode()
+
+
+def check_stream(items: list[object], parser_ids: bool = True) -> None:
+    assert subjects(items) == ["s1", "s2", "s3", "s4", "s6"]
+    heartbeats = [i for i in items if isinstance(i, Heartbeat)]
+    assert [h.comment for h in heartbeats] == ["hello", "ping"]
+    malformed = [i for i in items if isinstance(i, MalformedEvent)]
+    assert len(malformed) == 1 and malformed[0].data == ""  # the bare "data" line
+    events = [i for i in items if isinstance(i, StreamEvent)]
+    assert [e.event_id for e in events] == ["1", "2", "3", "4", "5"]
+
+
+def test_whole_stream() -> None:
+    parser = SSEParser()
+    items = parser.feed(STREAM) + parser.close()
+    check_stream(items)
+    assert parser.retry_ms == 2500
+    assert parser.last_event_id == "5"
+
+
+def test_byte_by_byte() -> None:
+    check_stream(feed_all(STREAM, [1] * len(STREAM)))
+
+
+@given(st.lists(st.integers(min_value=1, max_value=40), max_size=200))
+def test_random_chunks(chunks: list[int]) -> None:
+    check_stream(feed_all(STREAM, chunks))
+
+
+def test_utf8_split_across_chunks() -> None:
+    raw = f"data: {json.dumps({'kind': 'step', 'subject': 'ünïcødé ✓', 'data': {}}, ensure_ascii=False)}\n\n".encode()
+    items = feed_all(raw, [1] * len(raw))
+    assert subjects(items) == ["ünïcødé ✓"]
+
+
+def test_crlf_split_between_chunks() -> None:
+    raw = f"data: {event_json(1)}\r\n\r\ndata: {event_json(2)}\r\n\r\n".encode()
+    cut = raw.index(b"\r\n") + 1
+    assert subjects(feed_all(raw, [cut])) == ["s1", "s2"]
+
+
+def test_sdk_style_split_inside_a_string() -> None:
+    """Phrony's SDK joins data lines with nothing; a line break inside a string still parses."""
+    raw = b'data: {"kind": "step", "subject": "ab\ndata: cd", "data": {}}\n\n'
+    assert subjects(feed_all(raw)) == ["abcd"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [("{not json", "not JSON"), ("[1, 2]", "not a JSON object"), ('{"data": 5}', "shape")],
+)
+def test_malformed_events_are_reported_not_raised(payload: str, reason: str) -> None:
+    items = feed_all(f"id: 9\ndata: {payload}\n\ndata: {event_json(1)}\n\n".encode())
+    bad = [i for i in items if isinstance(i, MalformedEvent)]
+    assert len(bad) == 1 and reason in bad[0].reason and bad[0].event_id == "9"
+    assert subjects(items) == ["s1"]
+
+
+def test_unknown_fields_and_kinds_are_kept() -> None:
+    raw = 'data: {"kind": "brand_new", "subject": "x.y", "data": {"a": 1}, "extra": true}\n\n'
+    (event,) = feed_all(raw.encode())
+    assert isinstance(event, StreamEvent)
+    assert event.kind == "brand_new" and event.model_extra == {"extra": True}
+
+
+def test_event_over_the_limit_raises() -> None:
+    big = f"data: {'x' * 5000}\n\n".encode()
+    with pytest.raises(EventTooLargeError):
+        feed_all(big, max_event_bytes=1000)
+
+
+def test_unterminated_line_over_the_limit_raises_before_it_ends() -> None:
+    parser = SSEParser(max_event_bytes=1000)
+    parser.feed(b"data: ")
+    with pytest.raises(EventTooLargeError):
+        for _ in range(20):
+            parser.feed(b"x" * 100)
+
+
+def test_many_lines_over_the_limit_raise() -> None:
+    raw = b"".join(b"data: " + b"y" * 50 + b"\n" for _ in range(100)) + b"\n"
+    with pytest.raises(EventTooLargeError):
+        feed_all(raw, max_event_bytes=1000)
+
+
+def test_events_under_the_limit_reset_the_count() -> None:
+    raw = b"".join(f"data: {event_json(i)}\n\n".encode() for i in range(200))
+    assert len(subjects(feed_all(raw, max_event_bytes=200))) == 200
