@@ -97,7 +97,8 @@ def _banner(sim: SimServer, run_id: str | None = None) -> str:
         lines += [
             "",
             f"A tour run is waiting for you: RUN_ID={run_id}",
-            f'  curl -sSN "$PHRONY_API_BASE/v1/runs/{run_id}/stream" -H "X-API-Key: $PHRONY_API_KEY"',
+            f'  curl -sSN "$PHRONY_API_BASE/v1/runs/{run_id}/stream" \\',
+            '    -H "X-API-Key: $PHRONY_API_KEY"',
             f'  curl -sS -X POST "$PHRONY_API_BASE/v1/runs/{run_id}/messages" \\',
             '    -H "X-API-Key: $PHRONY_API_KEY" -H "Content-Type: application/json" \\',
             f'    -d \'{{"runId":"{run_id}","text":"agent runtimes"}}\'',
@@ -125,8 +126,10 @@ def run_sim(argv: Sequence[str]) -> int:
     try:
         sim.start()
     except OSError as exc:
-        print(f"phrony-tui sim: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-              file=sys.stderr)
+        print(
+            f"phrony-tui sim: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 1
     if args.json:
         print(json.dumps(sim.info()), flush=True)

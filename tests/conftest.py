@@ -27,6 +27,7 @@ def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
     if "sim" in request.fixturenames:
         server: SimServer = request.getfixturevalue("sim")
         server.faults.clear()
+        server.world.engine.speed = TEST_SPEED
         for key in server.world.keys.values():
             key.active = True
 

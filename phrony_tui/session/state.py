@@ -33,6 +33,7 @@ from ..api.models import (
 )
 from .tasks import UserTask
 
+
 def _task_rank(status: str | None) -> int:
     """Pending (or unknown as yet) is 0; any end state, Completed or Cancelled, is 1."""
     return 0 if (status or TaskStatus.PENDING) == TaskStatus.PENDING else 1

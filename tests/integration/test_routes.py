@@ -112,8 +112,10 @@ async def test_messages_and_input_are_the_same(client: PhronyClient, sim: SimSer
         (b'{"runId": "RUN", "files": [{"objectKey": "k"}]}', "invalid_file"),
         (b'{"runId": "RUN", "files": [{"phronyFile": true}]}', "invalid_file"),
         (b'{"runId": "RUN", "text": "x", "metadata": 5}', "invalid_field"),
-        (b'{"runId": "RUN", "skipAgentWait": true, "completedByEmail": "a@b.c"}',
-         "skip_agent_wait_not_allowed"),
+        (
+            b'{"runId": "RUN", "skipAgentWait": true, "completedByEmail": "a@b.c"}',
+            "skip_agent_wait_not_allowed",
+        ),
     ],
 )
 async def test_400s(client: PhronyClient, sim: SimServer, body: bytes, code: str) -> None:
@@ -141,12 +143,14 @@ async def test_wrong_answer_field_and_unknown_option(client: PhronyClient, sim: 
         ({"selectedOptionId": "sms", "text": "also"}, "wrong_answer_field"),
     ):
         with pytest.raises(BadRequestError) as err:
-            await client._request("POST", f"/v1/runs/{started.run_id}/messages",
-                                  json=base | extra)
+            await client._request("POST", f"/v1/runs/{started.run_id}/messages", json=base | extra)
         assert err.value.code == code and err.value.status == 400
     with pytest.raises(NotFoundError) as nf:
-        await client._request("POST", f"/v1/runs/{started.run_id}/messages",
-                              json=base | {"userTaskId": "no-such-task"})
+        await client._request(
+            "POST",
+            f"/v1/runs/{started.run_id}/messages",
+            json=base | {"userTaskId": "no-such-task"},
+        )
     assert nf.value.code == "task_not_found"
     with pytest.raises(ConflictError) as conflict:
         await client.send_text(started.run_id, "chatting while a form waits")
@@ -198,7 +202,9 @@ async def test_revoked_key_gets_401(client: PhronyClient, sim: SimServer) -> Non
     assert err.value.code == "key_revoked"
 
 
-async def test_child_runs_are_reachable_by_their_own_id(client: PhronyClient, sim: SimServer) -> None:
+async def test_child_runs_are_reachable_by_their_own_id(
+    client: PhronyClient, sim: SimServer
+) -> None:
     started = await client.start_run(sim.agents["multi-agent"])
     conv = await wait_status(client, started.run_id, "WaitingForHITL")
     child = next(r for r in conv.runs if r.depth == 1)

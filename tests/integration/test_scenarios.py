@@ -84,7 +84,10 @@ async def test_forms_option_text_number(client: PhronyClient, sim: SimServer) ->
     await client.send_message(build_answer(number, "250"))
     conv = await wait_status(client, run.run_id, "Completed")
     assert conv.session.output == {
-        "channel": "sms", "subject": "Winter <sale> [red]now[/red]", "recipients": 250}
+        "channel": "sms",
+        "subject": "Winter <sale> [red]now[/red]",
+        "recipients": 250,
+    }
     assert "subject='Winter <sale> [red]now[/red]'" in conv.items[-3].content["output"]
 
 
@@ -110,7 +113,11 @@ async def test_multi_agent(client: PhronyClient, sim: SimServer) -> None:
     assert depths == {"Research lead": 0, "Researcher": 1, "Analyst": 1, "Fact checker": 2}
     by_kind = {t.kind: t for t in state.pending_tasks()}
     assert set(by_kind) == {"anomaly_alert", "approval", "aitl_escalation"}
-    alert, approval, aitl = by_kind["anomaly_alert"], by_kind["approval"], by_kind["aitl_escalation"]
+    alert, approval, aitl = (
+        by_kind["anomaly_alert"],
+        by_kind["approval"],
+        by_kind["aitl_escalation"],
+    )
     assert not alert.api_completable and alert.run_id == run.run_id
     assert state.runs[aitl.run_id].agent_name == "Fact checker"
     assert state.runs[approval.run_id].agent_name == "Analyst"
@@ -119,13 +126,19 @@ async def test_multi_agent(client: PhronyClient, sim: SimServer) -> None:
     with pytest.raises(InvalidAnswerError, match="dashboard"):
         build_answer(alert)
     with pytest.raises(ConflictError) as err:
-        await client._request("POST", f"/v1/runs/{run.run_id}/messages",
-                              json={"runId": run.run_id, "userTaskId": alert.id})
+        await client._request(
+            "POST",
+            f"/v1/runs/{run.run_id}/messages",
+            json={"runId": run.run_id, "userTaskId": alert.id},
+        )
     assert err.value.code == "dashboard_only"
     # A child's task posted to the root run is refused; to its own run it is accepted.
     with pytest.raises(ConflictError) as err:
-        await client._request("POST", f"/v1/runs/{run.run_id}/messages",
-                              json={"runId": run.run_id, "userTaskId": aitl.id, "textValue": "x"})
+        await client._request(
+            "POST",
+            f"/v1/runs/{run.run_id}/messages",
+            json={"runId": run.run_id, "userTaskId": aitl.id, "textValue": "x"},
+        )
     assert err.value.code == "wrong_run"
     await client.send_message(build_answer(aitl, "Yes, HITL approvals"))
     await client.send_message(build_answer(approval, True))

@@ -12,8 +12,16 @@ from phrony_tui.session import InvalidAnswerError, UserTask, build_answer, build
 
 def task(kind: str, **kw: Any) -> UserTask:
     base: dict[str, Any] = dict(
-        id="t1", kind=kind, status="Pending", run_id="child-run", item_id="i", title="T",
-        prompt="P", options=[], tool=None, api_completable=True,
+        id="t1",
+        kind=kind,
+        status="Pending",
+        run_id="child-run",
+        item_id="i",
+        title="T",
+        prompt="P",
+        options=[],
+        tool=None,
+        api_completable=True,
     )
     base.update(kw)
     return UserTask(**base)

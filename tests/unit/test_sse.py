@@ -13,7 +13,9 @@ from phrony_tui.api.errors import EventTooLargeError
 
 
 def event_json(n: int, **extra: object) -> str:
-    return json.dumps({"ts": f"t{n}", "kind": "step", "subject": f"s{n}", "data": {"n": n}, **extra})
+    return json.dumps(
+        {"ts": f"t{n}", "kind": "step", "subject": f"s{n}", "data": {"n": n}, **extra}
+    )
 
 
 def feed_all(raw: bytes, chunks: list[int] | None = None, **kw: int) -> list[object]:
@@ -80,7 +82,8 @@ def test_random_chunks(chunks: list[int]) -> None:
 
 
 def test_utf8_split_across_chunks() -> None:
-    raw = f"data: {json.dumps({'kind': 'step', 'subject': 'ünïcødé ✓', 'data': {}}, ensure_ascii=False)}\n\n".encode()
+    payload = {"kind": "step", "subject": "ünïcødé ✓", "data": {}}
+    raw = f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
     items = feed_all(raw, [1] * len(raw))
     assert subjects(items) == ["ünïcødé ✓"]
 

@@ -8,30 +8,71 @@ from phrony_tui.api import Conversation, StreamEvent
 from phrony_tui.session import SessionState
 
 
-def item(i: str, ordinal: int, type_: str = "reasoning", run: str = "root", **content: Any) -> dict[str, Any]:
-    return {"id": i, "runId": run, "ordinal": ordinal, "sequence": ordinal, "type": type_,
-            "content": content or {"message": i}, "startedAt": "t", "finishedAt": "t"}
+def item(
+    i: str, ordinal: int, type_: str = "reasoning", run: str = "root", **content: Any
+) -> dict[str, Any]:
+    return {
+        "id": i,
+        "runId": run,
+        "ordinal": ordinal,
+        "sequence": ordinal,
+        "type": type_,
+        "content": content or {"message": i},
+        "startedAt": "t",
+        "finishedAt": "t",
+    }
 
 
-def task_item(i: str, ordinal: int, task: str, status: str = "Pending", run: str = "root",
-              kind: str = "approval", **extra: Any) -> dict[str, Any]:
-    return item(i, ordinal, "UserTaskReq", run, user_task_id=task, kind=kind, status=status,
-                title="Approve?", prompt="Send it?", api_completable=True, **extra)
+def task_item(
+    i: str,
+    ordinal: int,
+    task: str,
+    status: str = "Pending",
+    run: str = "root",
+    kind: str = "approval",
+    **extra: Any,
+) -> dict[str, Any]:
+    return item(
+        i,
+        ordinal,
+        "UserTaskReq",
+        run,
+        user_task_id=task,
+        kind=kind,
+        status=status,
+        title="Approve?",
+        prompt="Send it?",
+        api_completable=True,
+        **extra,
+    )
 
 
-def run(i: str, parent: str | None = None, depth: int = 0, status: str = "Running",
-        tokens: int = 0) -> dict[str, Any]:
-    return {"id": i, "parentRunId": parent, "depth": depth, "status": status,
-            "totalTokensUsed": tokens, "agentName": i.title()}
+def run(
+    i: str, parent: str | None = None, depth: int = 0, status: str = "Running", tokens: int = 0
+) -> dict[str, Any]:
+    return {
+        "id": i,
+        "parentRunId": parent,
+        "depth": depth,
+        "status": status,
+        "totalTokensUsed": tokens,
+        "agentName": i.title(),
+    }
 
 
-def conversation(items: list[dict[str, Any]], runs: list[dict[str, Any]] | None = None,
-                 status: str = "Running", **session: Any) -> Conversation:
-    return Conversation.model_validate({
-        "session": {"id": "s", "status": status, "startContext": {}, **session},
-        "runs": runs or [run("root")],
-        "items": items,
-    })
+def conversation(
+    items: list[dict[str, Any]],
+    runs: list[dict[str, Any]] | None = None,
+    status: str = "Running",
+    **session: Any,
+) -> Conversation:
+    return Conversation.model_validate(
+        {
+            "session": {"id": "s", "status": status, "startContext": {}, **session},
+            "runs": runs or [run("root")],
+            "items": items,
+        }
+    )
 
 
 def ev(kind: str, subject: str, data: dict[str, Any], id_: str = "1") -> StreamEvent:
@@ -56,8 +97,13 @@ def test_runs_tree_by_depth() -> None:
     runs = [run("root"), run("kid", "root", 1), run("grandkid", "kid", 2), run("kid2", "root", 1)]
     state.apply_conversation(conversation([], runs))
     assert [r.id for r in state.runs_by_depth()] == ["root", "kid", "grandkid", "kid2"]
-    state.apply_event(ev("run", "engine.subagent.spawned",
-                         {"parentRunId": "kid2", "runId": "new", "agentName": "New", "depth": 2}))
+    state.apply_event(
+        ev(
+            "run",
+            "engine.subagent.spawned",
+            {"parentRunId": "kid2", "runId": "new", "agentName": "New", "depth": 2},
+        )
+    )
     assert [r.id for r in state.runs_by_depth()][-1] == "new"
     assert state.runs["new"].agent_name == "New"
 
@@ -66,7 +112,12 @@ def test_pending_tasks_and_completion_never_regresses() -> None:
     state = SessionState()
     state.apply_conversation(conversation([task_item("t1", 1, "task-1", run="root")]))
     (task,) = state.pending_tasks()
-    assert (task.id, task.kind, task.run_id, task.prompt) == ("task-1", "approval", "root", "Send it?")
+    assert (task.id, task.kind, task.run_id, task.prompt) == (
+        "task-1",
+        "approval",
+        "root",
+        "Send it?",
+    )
     done = task_item("t1", 1, "task-1", status="Completed", outcome={"approved": True})
     assert state.apply_event(ev("step", "engine.step.UserTaskReq", done)).tasks
     assert state.pending_tasks() == []
@@ -74,15 +125,28 @@ def test_pending_tasks_and_completion_never_regresses() -> None:
     # A late copy of the pending row changes nothing.
     state.apply_event(ev("step", "engine.step.UserTaskReq", task_item("t1", 1, "task-1")))
     assert state.pending_tasks() == []
-    assert state.apply_event(ev("user_task", "engine.user_task.created",
-                                {"userTaskId": "task-1", "status": "Pending"})).tasks is False
+    assert (
+        state.apply_event(
+            ev(
+                "user_task",
+                "engine.user_task.created",
+                {"userTaskId": "task-1", "status": "Pending"},
+            )
+        ).tasks
+        is False
+    )
 
 
 def test_user_task_event_for_unknown_task_asks_for_reconcile() -> None:
     state = SessionState()
     state.apply_conversation(conversation([]))
-    change = state.apply_event(ev("user_task", "engine.user_task.created",
-                                  {"userTaskId": "new", "kind": "text", "status": "Pending"}))
+    change = state.apply_event(
+        ev(
+            "user_task",
+            "engine.user_task.created",
+            {"userTaskId": "new", "kind": "text", "status": "Pending"},
+        )
+    )
     assert change.reconcile
 
 
@@ -90,13 +154,24 @@ def test_status_and_waiting_for() -> None:
     state = SessionState()
     state.apply_conversation(conversation([], [run("root"), run("kid", "root", 1)]))
     assert state.waiting_for() is None
-    state.apply_event(ev("run", "engine.run.status_changed", run("kid", "root", 1, "WaitingForAITL")))
-    state.apply_event(ev("session", "engine.session.status_changed",
-                         {"sessionId": "s", "status": "WaitingForAITL", "totalTokensUsed": 5}))
+    state.apply_event(
+        ev("run", "engine.run.status_changed", run("kid", "root", 1, "WaitingForAITL"))
+    )
+    state.apply_event(
+        ev(
+            "session",
+            "engine.session.status_changed",
+            {"sessionId": "s", "status": "WaitingForAITL", "totalTokensUsed": 5},
+        )
+    )
     assert state.waiting_for("kid") == "WaitingForAITL" and state.waiting_for() is None
-    assert state.status == "WaitingForAITL" and state.session and state.session.total_tokens_used == 5
+    assert (
+        state.status == "WaitingForAITL" and state.session and state.session.total_tokens_used == 5
+    )
     state.apply_event(ev("run", "engine.run.completed", run("root", status="Completed", tokens=9)))
-    state.apply_event(ev("run", "engine.run.status_changed", run("root", status="Running", tokens=3)))
+    state.apply_event(
+        ev("run", "engine.run.status_changed", run("root", status="Running", tokens=3))
+    )
     assert state.runs["root"].status == "Completed" and state.runs["root"].tokens == 9
 
 
@@ -125,11 +200,17 @@ def test_snapshot_replaces_everything_and_reports_removed() -> None:
 
 def test_redacted_view_is_detected() -> None:
     state = SessionState()
-    done = [item("rc", 1, "RunCompleted", status="Completed"),
-            item("sc", 2, "SessionCompleted", status="Completed")]
-    redacted = Conversation.model_validate({
-        "session": {"id": "s", "status": "Completed", "input": None, "startContext": None},
-        "runs": [run("root", status="Completed")], "items": done})
+    done = [
+        item("rc", 1, "RunCompleted", status="Completed"),
+        item("sc", 2, "SessionCompleted", status="Completed"),
+    ]
+    redacted = Conversation.model_validate(
+        {
+            "session": {"id": "s", "status": "Completed", "input": None, "startContext": None},
+            "runs": [run("root", status="Completed")],
+            "items": done,
+        }
+    )
     state.apply_conversation(redacted)
     assert state.redacted
     state.apply_conversation(conversation(done, status="Completed"))
