@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 EPILOG = """\
 commands:
-  sim        run the Phrony API simulator on loopback (see: phrony-tui sim --help)
-  demo       start the simulator with a scripted run to try the API on
+  RUN_ID     open the console on a run (key and URL from the environment)
+  demo       open the console on the built-in simulator (phrony-tui demo --help)
+  sim        run the Phrony API simulator on loopback (phrony-tui sim --help)
 
 environment:
   PHRONY_API_BASE   API base URL (default https://api.phrony.com)
@@ -140,10 +141,15 @@ def run_sim(argv: Sequence[str]) -> int:
 
 def run_demo(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="phrony-tui demo", description="Start the simulator with one scripted run."
+        prog="phrony-tui demo",
+        description="Open the console on the built-in simulator: no account, no network.",
     )
-    parser.add_argument("--scenario", default="tour", help="which scripted agent to start")
-    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument("--scenario", default="tour", help="which scripted agent to run")
+    parser.add_argument("--speed", type=float, default=1.0, help="pace factor of the agents")
+    parser.add_argument("--config", default=None, help="settings file (TOML)")
+    parser.add_argument(
+        "--sim-only", action="store_true", help="start the simulator and a run, no console"
+    )
     args = parser.parse_args(argv)
     import asyncio
 
@@ -152,15 +158,52 @@ def run_demo(argv: Sequence[str]) -> int:
 
     if args.scenario not in SCENARIOS:
         parser.error(f"unknown scenario {args.scenario!r}; one of: {', '.join(SCENARIOS)}")
-    sim = SimServer(port=args.port).start()
+    if args.speed <= 0:
+        parser.error("--speed must be greater than 0")
+    sim = SimServer(port=0, speed=args.speed).start()
 
     async def start() -> str:
         async with PhronyClient(sim.base_url, sim.api_key) as client:
             started = await client.start_run(sim.agents[args.scenario])
             return started.run_id
 
-    print(_banner(sim, asyncio.run(start())), flush=True)
-    return _serve_forever(sim)
+    run_id = asyncio.run(start())
+    if args.sim_only:
+        print(_banner(sim, run_id), flush=True)
+        return _serve_forever(sim)
+    from .ui.main import open_console
+
+    try:
+        return open_console(run_id, base_url=sim.base_url, api_key=sim.api_key, config=args.config)
+    finally:
+        sim.stop()
+
+
+def run_console(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="phrony-tui",
+        description="A terminal console for Phrony agent runs, and a local API simulator.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version="phrony-tui 0.1.0")
+    parser.add_argument("run_id", metavar="RUN_ID", help="the run to open")
+    parser.add_argument("--base-url", default=None, help="API base URL (or PHRONY_API_BASE)")
+    parser.add_argument("--config", default=None, help="settings file (TOML)")
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow plain http:// to a host other than loopback (the key travels in clear)",
+    )
+    args = parser.parse_args(argv)
+    from .ui.main import open_console
+
+    return open_console(
+        args.run_id,
+        base_url=args.base_url,
+        config=args.config,
+        allow_insecure_http=args.allow_insecure_http,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -169,17 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_sim(args[1:])
     if args and args[0] == "demo":
         return run_demo(args[1:])
-    parser = argparse.ArgumentParser(
-        prog="phrony-tui",
-        description="A terminal console for Phrony agent runs, and a local API simulator.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version="phrony-tui 0.1.0")
-    parser.add_argument("command", nargs="?", help="sim or demo")
-    parser.parse_args(args)
-    parser.print_help()
-    return 2
+    return run_console(args)
 
 
 if __name__ == "__main__":

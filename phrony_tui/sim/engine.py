@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..api.models import TERMINAL_STATUSES, ItemType, Status, TaskKind, TaskStatus
-from .ids import IdFactory, now_iso
+from .ids import Clock, IdFactory
 
 Script = Callable[["RunContext"], Awaitable[Any]]
 
@@ -92,7 +92,7 @@ class Run:
     tokens: int = 0
     output: Any = None
     error: str | None = None
-    started_at: str = field(default_factory=now_iso)
+    started_at: str = ""
     finished_at: str | None = None
     sequence: int = 0
     waiter: asyncio.Future[Any] | None = None
@@ -153,7 +153,7 @@ class SimSession:
         self.status: str = Status.RUNNING
         self.output: Any = None
         self.error: str | None = None
-        self.started_at = now_iso()
+        self.started_at = engine.clock.iso()
         self.finished_at: str | None = None
         self.runs: dict[str, Run] = {}
         self.items: list[dict[str, Any]] = []
@@ -234,7 +234,7 @@ class SimSession:
             "id": str(self.event_counter),
             "kind": kind,
             "json": json.dumps(
-                {"ts": now_iso(), "kind": kind, "subject": subject, "data": data},
+                {"ts": self.engine.clock.iso(), "kind": kind, "subject": subject, "data": data},
                 separators=(",", ":"),
             ),
             "redactable": kind in ("step", "user_task", "aitl")
@@ -282,7 +282,7 @@ class SimSession:
         run.sequence += 1
         if with_header and isinstance(content, dict):
             content = {**self.header(run, type_), **content}
-        ts = now_iso()
+        ts = self.engine.clock.iso()
         item = {
             "runId": run.id,
             "id": self.ids.new(),
@@ -306,7 +306,7 @@ class SimSession:
     def update_item(self, item_id: str, content: dict[str, Any]) -> None:
         item = self.items[self._item_index[item_id]]
         item["content"] = {**item["content"], **content}
-        item["finishedAt"] = now_iso()
+        item["finishedAt"] = self.engine.clock.iso()
         self.emit("step", f"engine.step.{item['type']}", item)
 
     # --- runs ------------------------------------------------------------------------------
@@ -319,6 +319,7 @@ class SimSession:
             parent_id=parent.id if parent else None,
             depth=depth,
             input=input,
+            started_at=self.engine.clock.iso(),
         )
         self.runs[run.id] = run
         return run
@@ -377,7 +378,7 @@ class SimSession:
                     child.task.cancel()
         run.status = status
         run.error = error
-        run.finished_at = now_iso()
+        run.finished_at = self.engine.clock.iso()
         self.add_item(
             run,
             ItemType.RUN_COMPLETED,
@@ -400,7 +401,7 @@ class SimSession:
         self.status = self.root.status
         self.output = self.root.output
         self.error = self.root.error
-        self.finished_at = now_iso()
+        self.finished_at = self.engine.clock.iso()
         self.add_item(
             self.root,
             ItemType.SESSION_COMPLETED,
@@ -449,8 +450,15 @@ class SimSession:
 class Engine:
     """All sessions of the simulator, with the speed factor scripts run at."""
 
-    def __init__(self, seed: int = 0, speed: float = 1.0, min_timer_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        seed: int = 0,
+        speed: float = 1.0,
+        min_timer_s: float = 30.0,
+        clock: Clock | None = None,
+    ) -> None:
         self.ids = IdFactory(seed)
+        self.clock = clock or Clock()
         self.speed = speed
         self.min_timer_s = min_timer_s
         self.sessions: dict[str, SimSession] = {}
@@ -661,7 +669,7 @@ class RunContext:
         """A ``phrony_wait``: ``WaitingForTimer`` until it fires or is skipped. True if skipped."""
         engine = self.session.engine
         real = max(seconds / engine.speed, min(seconds, engine.min_timer_s))
-        wait_until = now_iso()
+        wait_until = engine.clock.iso(after_seconds=real)
         self.step(ItemType.WAIT, {"seconds": seconds, "wait_until": wait_until})
         self.run.waiter = asyncio.get_running_loop().create_future()
         self.session.set_status(self.run, Status.WAITING_FOR_TIMER)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _NAMESPACE = uuid.UUID("6b7f2f8e-6f0e-4b43-9d5e-2f1c6a0c9a11")
 
@@ -26,4 +26,25 @@ class IdFactory:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return iso(datetime.now(UTC))
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class Clock:
+    """Wall-clock time, or a fixed one that ticks a second per reading (for screenshots that must
+    not change between runs)."""
+
+    def __init__(self, fixed: datetime | None = None) -> None:
+        self._fixed = fixed
+
+    def now(self) -> datetime:
+        if self._fixed is None:
+            return datetime.now(UTC)
+        self._fixed += timedelta(seconds=1)
+        return self._fixed
+
+    def iso(self, after_seconds: float = 0) -> str:
+        return iso(self.now() + timedelta(seconds=after_seconds))

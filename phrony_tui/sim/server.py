@@ -14,6 +14,7 @@ import uvicorn
 
 from .app import DropConnection, build_app
 from .faults import Faults
+from .ids import Clock
 from .scenarios import SCENARIOS
 from .world import DEFAULT_KEY, World
 
@@ -57,11 +58,12 @@ class SimServer:
         speed: float = 1.0,
         seed: int = 0,
         faults: Faults | None = None,
+        clock: Clock | None = None,
         log_level: str = "warning",
     ) -> None:
         self.host = host
         self.port = port
-        self.world = World.create(key=key, seed=seed, speed=speed, faults=faults)
+        self.world = World.create(key=key, seed=seed, speed=speed, faults=faults, clock=clock)
         self.api_key = key
         self.log_level = log_level
         self._server: uvicorn.Server | None = None

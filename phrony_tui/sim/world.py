@@ -8,7 +8,7 @@ from typing import Any
 
 from .engine import Agent, Engine
 from .faults import Faults
-from .ids import fixed_id
+from .ids import Clock, fixed_id
 from .scenarios import SCENARIOS
 
 DEFAULT_KEY = "phk_sim_local_demo_key"
@@ -76,8 +76,10 @@ class World:
         seed: int = 0,
         speed: float = 1.0,
         faults: Faults | None = None,
+        clock: Clock | None = None,
     ) -> World:
-        world = cls(engine=Engine(seed=seed, speed=speed), faults=faults or Faults())
+        engine = Engine(seed=seed, speed=speed, clock=clock)
+        world = cls(engine=engine, faults=faults or Faults())
         every = {(a.id, a.trigger_id) for a in SCENARIOS.values()}
         chat = SCENARIOS["chat"]
         world.add_key("main", key, every, uploads=True)

@@ -1,0 +1,1 @@
+"""The Textual console. Imports the data layers; they never import it."""

@@ -1,0 +1,458 @@
+"""The console: three live panes over one run's session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, TextArea, Tree
+
+from ..api import Conversation, PhronyClient
+from ..api.models import ItemType, is_terminal
+from ..session import Change, SessionState
+from .config import Settings
+from .controller import Controller
+from .feed import StreamFeed
+from .keys import APP_BINDINGS
+from .messages import (
+    AttachFile,
+    ConnectionChanged,
+    Reconcile,
+    Send,
+    SendResult,
+    SkipWait,
+    SnapshotLoaded,
+    StreamBatch,
+    UploadDone,
+    UploadProgress,
+)
+from .sanitize import one_line
+from .screens.detail import StepDetail, step_json
+from .screens.help import HelpScreen
+from .screens.prompts import Prompt
+from .widgets.composer import Composer
+from .widgets.runs_tree import RunsTree
+from .widgets.session_panel import SessionHeader, TokenBar
+from .widgets.status_line import StatusLine
+from .widgets.timeline import Timeline
+
+RECONCILE_DEBOUNCE = 0.25
+
+
+def styles_path() -> Path:
+    """``styles/`` ships inside the wheel as ``phrony_tui/styles``; in a checkout it sits at
+    the top of the repository."""
+    packaged = Path(__file__).resolve().parents[1] / "styles" / "console.tcss"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "styles" / "console.tcss"
+
+
+class SearchInput(Input):
+    BINDINGS = [
+        Binding("down", "step(1)", "Next match", show=False),
+        Binding("up", "step(-1)", "Previous match", show=False),
+        Binding("escape", "close", "Close search", id="search.close"),
+    ]
+
+    def action_step(self, direction: int) -> None:
+        self.app.query_one(Timeline).search(self.value, direction)
+
+    def action_close(self) -> None:
+        self.display = False
+        self.app.query_one(Timeline).focus()
+
+
+class ConsoleApp(App[None]):
+    """``phrony-tui RUN_ID``: the runs tree, the timeline and the composer of one session."""
+
+    TITLE = "phrony-tui"
+    CSS_PATH = str(styles_path())
+    BINDINGS = list(APP_BINDINGS)
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        client: PhronyClient,
+        run_id: str,
+        *,
+        settings: Settings | None = None,
+        initial: Conversation | None = None,
+        show_event_age: bool = True,
+        close_client: bool = True,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.run_id = run_id
+        self.settings = settings or Settings()
+        self.initial = initial
+        self.state = SessionState()
+        self.show_event_age = show_event_age
+        self.close_client = close_client
+        self.controller = Controller(client, run_id, self.post_message)
+        self.feed = StreamFeed(client, run_id, self.post_message, self._finished)
+        self._reconcile_timer: Timer | None = None
+        self.malformed = 0
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield SessionHeader(id="session-header")
+                yield TokenBar(id="token-bar")
+                yield RunsTree(id="runs")
+            with Vertical(id="centre"):
+                search = SearchInput(placeholder="Search the timeline", id="search")
+                search.display = False
+                yield search
+                yield Timeline(self.state, id="timeline")
+        yield Composer(self.state, confirm_approvals=self.settings.confirm_approvals)
+        yield StatusLine(id="status", show_age=self.show_event_age)
+        yield Footer()
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one(Timeline)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    @property
+    def status_line(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.sub_title = f"run {self.run_id}"
+        if self.initial is not None:
+            self._apply(self.state.apply_conversation(self.initial))
+        self.run_worker(self.feed.run(), name="stream", group="stream", exclusive=True)
+        self.set_interval(1.0, self._tick)
+        self._tick()
+        if not self.composer.pauses:
+            self.timeline.focus()
+
+    async def on_unmount(self) -> None:
+        if self.close_client:
+            await self.client.aclose()
+
+    def _finished(self) -> bool:
+        return is_terminal(self.state.status)
+
+    def _tick(self) -> None:
+        self.status_line.tick()
+        self.composer.tick()
+
+    # --- applying data ----------------------------------------------------------------------
+
+    def _apply(self, change: Change) -> None:
+        state = self.state
+        if change.session or change.runs or change.reset:
+            self.query_one(SessionHeader).show(state)
+            self.query_one(TokenBar).show(state)
+            self.status_line.run_status = state.status
+        if change.runs or change.reset:
+            self.query_one(RunsTree).show(state)
+        timeline = self.timeline
+        if change.reset or change.items_removed:
+            timeline.reload(full=True)
+        elif change.items_added:
+            timeline.reload(appended=change.items_added, full=False)
+        if change.items_updated:
+            timeline.invalidate(change.items_updated)
+        if change.tasks or change.runs or change.reset:
+            began = self.composer.refresh_pauses()
+            if began and not self._busy():
+                self.composer.focus_control()
+        self.status_line.tick()
+
+    def _busy(self) -> bool:
+        """The person is in the middle of something: keep their focus where it is."""
+        if isinstance(self.screen, ModalScreen):
+            return True
+        focused = self.focused
+        if isinstance(focused, SearchInput) and focused.display:
+            return True
+        if isinstance(focused, Input) and focused.value:
+            return True
+        return isinstance(focused, TextArea) and bool(focused.text)
+
+    @on(SnapshotLoaded)
+    def _on_snapshot(self, message: SnapshotLoaded) -> None:
+        self._apply(self.state.apply_conversation(message.conversation))
+
+    @on(StreamBatch)
+    def _on_batch(self, message: StreamBatch) -> None:
+        total = Change()
+        for event in message.events:
+            change = self.state.apply_event(event)
+            total.session |= change.session
+            total.runs |= change.runs
+            total.items_added |= change.items_added
+            total.items_updated |= change.items_updated
+            total.tasks |= change.tasks
+            total.reconcile |= change.reconcile
+        total.items_updated -= total.items_added
+        if message.malformed:
+            self.malformed += message.malformed
+            self.status_line.malformed = self.malformed
+            total.reconcile = True
+        if message.events:
+            import time
+
+            self.status_line.last_event = time.monotonic()
+        self._apply(total)
+        if total.reconcile:
+            self._schedule_reconcile()
+
+    @on(Reconcile)
+    def _on_reconcile(self, message: Reconcile) -> None:
+        self._schedule_reconcile()
+
+    def _schedule_reconcile(self) -> None:
+        if self._reconcile_timer is not None:
+            self._reconcile_timer.stop()
+        self._reconcile_timer = self.set_timer(
+            RECONCILE_DEBOUNCE,
+            lambda: self.run_worker(self.controller.snapshot(), group="reconcile", exclusive=True),
+        )
+
+    @on(ConnectionChanged)
+    def _on_connection(self, message: ConnectionChanged) -> None:
+        import time
+
+        line = self.status_line
+        line.connection = message.state
+        line.detail = message.detail
+        line.retry_at = (time.monotonic() + message.retry_in) if message.retry_in else None
+        line.tick()
+        if message.state == "offline":
+            self.notify(
+                f"Live updates stopped: {message.detail}",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+
+    # --- intents ----------------------------------------------------------------------------
+
+    @on(Send)
+    def _on_send(self, message: Send) -> None:
+        self.run_worker(self.controller.send(message.body, message.draft_key), group="send")
+
+    @on(SendResult)
+    def _on_send_result(self, message: SendResult) -> None:
+        self.composer.on_send_result(message)
+        if message.ok and not message.draft_key.startswith("reply:"):
+            self.notify("Sent", timeout=2)
+
+    @on(SkipWait)
+    def _on_skip(self, message: SkipWait) -> None:
+        self.run_worker(self.controller.skip_wait(message.run_id), group="send")
+
+    @on(AttachFile)
+    def _on_attach(self, message: AttachFile) -> None:
+        self.composer.uploading[Path(message.path).name] = "starting…"
+        self.composer.show_files()
+        self.run_worker(self.controller.upload(message.path), group="upload")
+
+    @on(UploadProgress)
+    def _on_upload_progress(self, message: UploadProgress) -> None:
+        bar_width = 12
+        done = int(bar_width * message.sent / max(1, message.total))
+        percent = 100 * message.sent // max(1, message.total)
+        self.composer.uploading[message.name] = (
+            "█" * done + "░" * (bar_width - done) + (f" {percent}%")
+        )
+        self.composer.show_files()
+
+    @on(UploadDone)
+    def _on_upload_done(self, message: UploadDone) -> None:
+        self.composer.uploading.pop(message.name, None)
+        if message.ref is not None:
+            self.composer.add_file(message.ref)
+        else:
+            self.composer.show_files()
+            self.composer.set_error(
+                f"Upload of {one_line(message.name, 60)} failed: {message.error}"
+            )
+
+    # --- panes ------------------------------------------------------------------------------
+
+    @on(Tree.NodeSelected)
+    def _on_run_selected(self, message: Tree.NodeSelected[str]) -> None:
+        run_id = message.node.data
+        if run_id:
+            self.filter_run(run_id)
+
+    def filter_run(self, run_id: str | None) -> None:
+        self.timeline.set_run_filter(run_id)
+        run = self.state.runs.get(run_id or "")
+        self.status_line.filter_label = (run.agent_name or run.short_id) if run else ""
+        self.status_line.tick()
+        if run_id:
+            self.query_one(RunsTree).select_run(run_id)
+
+    @on(Timeline.StepChosen)
+    def _on_step_chosen(self, message: Timeline.StepChosen) -> None:
+        item = self.state.items.get(message.item_id)
+        if item is None:
+            return
+        child = item.content.get("child_run_id") if isinstance(item.content, dict) else None
+        if (
+            item.is_type(ItemType.SUB_AGENT_CALL)
+            and isinstance(child, str)
+            and (child in self.state.runs)
+        ):
+            self.filter_run(child)
+            return
+        run = self.state.runs.get(item.run_id)
+        who = (run.agent_name or run.short_id) if run else item.run_id[:8]
+        self.push_screen(StepDetail(item, f"Step {int(item.ordinal)} · {item.type} · {who}"))
+
+    @on(Timeline.CopyStep)
+    def _on_copy(self, message: Timeline.CopyStep) -> None:
+        item = self.state.items.get(message.item_id)
+        if item is not None:
+            self.copy_to_clipboard(step_json(item))
+            self.notify(f"Step {int(item.ordinal)} copied as JSON", timeout=2)
+
+    @on(Input.Changed, "#search")
+    def _on_search_changed(self, message: Input.Changed) -> None:
+        self.timeline.search(message.value, include_current=True)
+
+    @on(Input.Submitted, "#search")
+    def _on_search_next(self, message: Input.Submitted) -> None:
+        if not self.timeline.search(message.value, 1):
+            self.notify("No match", timeout=2)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show in the footer only the keys that do something now."""
+        if not self.is_attached:
+            return True
+        pause = self.composer.selected
+        task = pause.task if pause else None
+        if action in ("approve", "reject"):
+            return bool(task and task.is_approval and task.api_completable)
+        if action == "acknowledge":
+            return bool(task and task.kind == "anomaly_alert" and task.api_completable)
+        if action == "skip_wait":
+            return any(p.kind == "timer" for p in self.composer.pauses)
+        if action in ("next_pause", "previous_pause"):
+            return len(self.composer.pauses) > 1
+        if action == "pick_option":
+            return bool(task and task.kind == "multi_option")
+        if action in ("attach", "remove_file"):
+            return bool(pause and pause.kind == "reply")
+        if action == "show_all_runs":
+            return self.timeline.run_filter is not None
+        return True
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(dict(self.settings.keys)))
+
+    def action_approve(self) -> None:
+        self.composer.decide(True)
+
+    def action_reject(self) -> None:
+        self.composer.decide(False)
+
+    def action_acknowledge(self) -> None:
+        self.composer.acknowledge()
+
+    def action_skip_wait(self) -> None:
+        self.composer.skip_wait()
+
+    def action_next_pause(self) -> None:
+        self.composer.select(1)
+
+    def action_previous_pause(self) -> None:
+        self.composer.select(-1)
+
+    def action_pick_option(self, number: int) -> None:
+        self.composer.pick_option(number)
+
+    def action_focus_composer(self) -> None:
+        self.composer.focus_control()
+
+    def action_focus_timeline(self) -> None:
+        self.timeline.focus()
+
+    def action_show_all_runs(self) -> None:
+        self.filter_run(None)
+
+    def action_search(self) -> None:
+        search = self.query_one(SearchInput)
+        search.display = True
+        search.focus()
+
+    def action_attach(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.post_message(AttachFile(path))
+            self.composer.focus_control()
+
+        self.push_screen(Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen)
+
+    def action_remove_file(self) -> None:
+        self.composer.remove_last_file()
+
+    def action_reconnect(self) -> None:
+        self.feed.wake.set()
+
+    def action_open_run(self) -> None:
+        def chosen(run_id: str | None) -> None:
+            if run_id and run_id in self.state.runs:
+                self.filter_run(run_id)
+            elif run_id:
+                self.notify(
+                    f"Run {one_line(run_id, 40)} is not part of this session; open it "
+                    "with: phrony-tui RUN_ID",
+                    severity="warning",
+                    markup=False,
+                )
+
+        self.push_screen(Prompt("Open a run of this session by id"), chosen)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = [
+            ("Approve the tool call", "a, then y to confirm", self.action_approve),
+            ("Reject the tool call", "r, then y to confirm", self.action_reject),
+            ("Next pending task", "n", self.action_next_pause),
+            ("Previous pending task", "N", self.action_previous_pause),
+            ("Acknowledge the alert", "k", self.action_acknowledge),
+            ("Skip the timer wait", "s", self.action_skip_wait),
+            ("Open the selected step", "Enter in the timeline", self.timeline.action_open),
+            ("Copy the selected step as JSON", "y in the timeline", self.timeline.action_copy),
+            ("Show all runs", "A", self.action_show_all_runs),
+            ("Jump to the latest step", "End or G", self.timeline.action_latest),
+            ("Search the timeline", "/", self.action_search),
+            ("Open a run by id", "filter the timeline to a run", self.action_open_run),
+            ("Attach a file", "ctrl+o", self.action_attach),
+            ("Reconnect now", "ctrl+r", self.action_reconnect),
+            ("Help: every key", "?", self.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_bindings()
+
+
+def banner(text: str) -> Text:
+    return Text(text, style="bold")

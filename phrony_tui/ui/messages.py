@@ -1,0 +1,89 @@
+"""Messages between the stream worker, the controller and the widgets (data flows one way)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from ..api.models import Conversation, FileRef, MessageBody, StreamEvent
+
+
+class StreamBatch(Message):
+    """Events the stream worker parsed since its last post (a few tens of milliseconds)."""
+
+    def __init__(self, events: list[StreamEvent], malformed: int) -> None:
+        super().__init__()
+        self.events = events
+        self.malformed = malformed
+
+
+class ConnectionChanged(Message):
+    """live / connecting / reconnecting / polling / offline / finished, with a detail."""
+
+    def __init__(self, state: str, detail: str = "", retry_in: float | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.detail = detail
+        self.retry_in = retry_in
+
+
+class SnapshotLoaded(Message):
+    """A fresh ``/conversation``: the truth to rebuild from."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        super().__init__()
+        self.conversation = conversation
+
+
+# --- intents: widgets ask, the controller acts -----------------------------------------------
+
+
+@dataclass
+class Send(Message):
+    """Post ``body`` (a reply or a task completion); ``draft_key`` names the draft to clear."""
+
+    body: MessageBody
+    draft_key: str
+    summary: str
+
+
+@dataclass
+class SkipWait(Message):
+    run_id: str
+
+
+@dataclass
+class AttachFile(Message):
+    path: str
+
+
+@dataclass
+class Reconcile(Message):
+    reason: str = ""
+
+
+# --- results: the controller answers ---------------------------------------------------------
+
+
+@dataclass
+class SendResult(Message):
+    draft_key: str
+    ok: bool
+    error: str = ""
+    conflict: bool = False
+
+
+@dataclass
+class UploadProgress(Message):
+    name: str
+    sent: int
+    total: int
+
+
+@dataclass
+class UploadDone(Message):
+    name: str
+    ref: FileRef | None = None
+    error: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

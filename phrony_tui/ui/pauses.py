@@ -1,0 +1,75 @@
+"""What the session waits for, as a list of pauses the composer can answer one at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..api.models import ItemType, Status, TaskKind
+from ..session import SessionState, UserTask
+
+
+@dataclass(frozen=True)
+class Pause:
+    """One thing a person can do now: reply to a run, complete a task, or skip a timer."""
+
+    kind: str  # "reply" | "task" | "timer"
+    run_id: str
+    task: UserTask | None = None
+    wait_until: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"task:{self.task.id}" if self.task else f"{self.kind}:{self.run_id}"
+
+
+def pauses(state: SessionState) -> list[Pause]:
+    """Pending tasks in timeline order, then runs waiting for a reply, then timers."""
+    out = [Pause("task", task.run_id, task) for task in state.pending_tasks()]
+    for run in state.runs_by_depth():
+        if run.status == Status.WAITING_FOR_RESPONSE:
+            out.append(Pause("reply", run.id))
+    for run in state.runs_by_depth():
+        if run.status == Status.WAITING_FOR_TIMER:
+            out.append(Pause("timer", run.id, wait_until=_wait_until(state, run.id)))
+    return out
+
+
+def _wait_until(state: SessionState, run_id: str) -> str | None:
+    for item in reversed(state.timeline):
+        if item.run_id == run_id and item.is_type(ItemType.WAIT) and isinstance(item.content, dict):
+            value = item.content.get("wait_until")
+            return str(value) if value else None
+    return None
+
+
+def seconds_left(wait_until: str | None) -> float | None:
+    if not wait_until:
+        return None
+    try:
+        moment = datetime.fromisoformat(wait_until.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def headline(pause: Pause, state: SessionState) -> str:
+    """What the composer says the run waits for (plain text; drawn literally)."""
+    run = state.runs.get(pause.run_id)
+    who = (run.agent_name or run.short_id) if run else pause.run_id[:8]
+    if pause.kind == "reply":
+        return f"{who} is waiting for your reply"
+    if pause.kind == "timer":
+        return f"{who} is waiting for a timer"
+    task = pause.task
+    assert task is not None
+    title = task.title or task.kind
+    if not task.api_completable:
+        return f"{title} — complete it in the Phrony dashboard"
+    if task.is_approval:
+        return title if title.lower().startswith("approval") else f"Approval required: {title}"
+    if task.kind == TaskKind.ANOMALY_ALERT:
+        return f"Alert: {title}"
+    return f"{title} ({who})"

@@ -1,0 +1,1 @@
+"""Screens opened over the console."""

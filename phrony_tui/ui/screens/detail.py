@@ -1,0 +1,45 @@
+"""The full step: every field as pretty JSON, scrollable; ``y`` copies it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+from ...api.models import TimelineItem
+from ..sanitize import plain, to_json
+
+
+def step_json(item: TimelineItem) -> str:
+    """The step as the API sent it (wire names), pretty-printed and sanitized."""
+    return to_json(item.model_dump(by_alias=True, mode="json"))
+
+
+class StepDetail(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q", "dismiss", "Close", id="detail.close"),
+        Binding("y", "copy", "Copy JSON", id="detail.copy"),
+    ]
+
+    def __init__(self, item: TimelineItem, title: str) -> None:
+        super().__init__()
+        self.item = item
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="detail"):
+            yield Static(plain(self.title_text, "bold"), id="detail-title")
+            yield TextArea(
+                step_json(self.item),
+                read_only=True,
+                id="detail-json",
+                soft_wrap=True,
+                show_line_numbers=True,
+            )
+        yield Footer()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(step_json(self.item))
+        self.notify("Step JSON copied to the clipboard", markup=False)

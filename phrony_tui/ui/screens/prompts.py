@@ -1,0 +1,71 @@
+"""Small prompts: a file path with completion, a run id."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from ..sanitize import plain
+
+
+class PathSuggester(Suggester):
+    """Completes the last path segment from the file system (Tab or → accepts)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        expanded = os.path.expanduser(value)
+        folder, _, stem = expanded.rpartition(os.sep)
+        base = Path(folder or ".") if folder or not expanded.startswith(os.sep) else Path("/")
+        try:
+            names = sorted(
+                p.name + (os.sep if p.is_dir() else "")
+                for p in base.iterdir()
+                if (p.name.startswith(stem) and not p.name.startswith("."))
+                or (stem.startswith(".") and p.name.startswith(stem))
+            )
+        except OSError:
+            return None
+        if not names:
+            return None
+        return value[: len(value) - len(stem)] + names[0]
+
+
+class Prompt(ModalScreen[str | None]):
+    """Ask for one line; Enter answers, Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, question: str, *, placeholder: str = "", paths: bool = False) -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+        self.paths = paths
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt"):
+            yield Static(plain(self.question, "bold"))
+            yield Input(
+                placeholder=self.placeholder, suggester=PathSuggester() if self.paths else None
+            )
+            yield Static(
+                plain(
+                    "Enter: OK · Esc: cancel" + (" · Tab/→: complete" if self.paths else ""), "dim"
+                )
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

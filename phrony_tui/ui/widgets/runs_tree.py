@@ -1,0 +1,68 @@
+"""Left pane: the runs tree by depth. Selecting a run filters the timeline to it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ...session import RunNode, SessionState
+from ..format import short_status_badge, tokens
+from ..sanitize import one_line
+
+
+def run_label(run: RunNode) -> Text:
+    text = Text(one_line(run.agent_name or run.short_id, 16), style="bold")
+    text.append(f" {run.id[:6]} ", style="dim")
+    text.append_text(short_status_badge(run.status))
+    if run.tokens:
+        text.append(f" {tokens(run.tokens)}", style="dim")
+    return text
+
+
+class RunsTree(Tree[str]):
+    """Runs, root first, each followed by its sub-agents. Node data is the run id."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("Runs", style="bold"), id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self._shape: list[tuple[str, str | None]] = []
+
+    def show(self, state: SessionState) -> None:
+        order = state.runs_by_depth()
+        shape = [(r.id, r.parent_id) for r in order]
+        if shape != self._shape:
+            self._rebuild(state, order)
+            self._shape = shape
+            return
+        for node in self._walk():
+            run = state.runs.get(node.data or "")
+            if run is not None:
+                node.set_label(run_label(run))
+
+    def _walk(self) -> list[TreeNode[str]]:
+        out: list[TreeNode[str]] = []
+        stack = list(reversed(self.root.children))
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(node.children))
+        return out
+
+    def _rebuild(self, state: SessionState, order: list[RunNode]) -> None:
+        selected = self.cursor_node.data if self.cursor_node is not None else None
+        self.clear()
+        nodes: dict[str, TreeNode[str]] = {}
+        for run in order:
+            parent = nodes.get(run.parent_id or "", self.root)
+            node = parent.add(run_label(run), data=run.id, expand=True, allow_expand=False)
+            nodes[run.id] = node
+        if selected in nodes:
+            self.move_cursor(nodes[selected])
+
+    def select_run(self, run_id: str) -> None:
+        for node in self._walk():
+            if node.data == run_id:
+                self.move_cursor(node)
+                return

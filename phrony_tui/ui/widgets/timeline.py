@@ -1,0 +1,357 @@
+"""The timeline: one line per step, drawn on demand (line API), so 100,000 steps cost no widgets.
+
+Rows come from ``SessionState`` by ordinal. A row can be expanded in place (reasoning as
+Markdown, anything else as pretty JSON, both cut to a bounded size); the full step is one key
+away in the detail view.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+from rich.console import RenderableType
+from rich.markdown import Markdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...api.models import ItemType, TimelineItem
+from ...session import SessionState
+from ..format import RUN_COLOURS, clock, preview, tokens, type_badge
+from ..sanitize import clean, one_line, to_json
+
+EXPANDED_CHARS = 20_000
+EXPANDED_LINES = 200
+
+
+class Timeline(ScrollView, can_focus=True):
+    """Steps by ordinal; the cursor row is the step Enter opens and ``y`` copies."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="timeline.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="timeline.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="timeline.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="timeline.page_down"),
+        Binding("home,g", "first", "First step", show=False, id="timeline.first"),
+        Binding("end,G", "latest", "Latest", id="timeline.latest", tooltip="Follow new steps"),
+        Binding("enter", "open", "Open step", id="timeline.open"),
+        Binding("space", "expand", "Expand", id="timeline.expand"),
+        Binding("y", "copy", "Copy JSON", id="timeline.copy"),
+    ]
+
+    DEFAULT_CSS = """
+    Timeline { background: $surface; }
+    """
+
+    class StepChosen(Message):
+        """Enter on a step: open it (or jump to the child run of a sub-agent call)."""
+
+        def __init__(self, item_id: str) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    class CopyStep(Message):
+        def __init__(self, item_id: str) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    def __init__(self, state: SessionState, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state = state
+        self.rows: list[str] = []
+        self.run_filter: str | None = None
+        self.expanded: set[str] = set()
+        self.cursor = 0
+        self.follow = True
+        self.search_query = ""
+        self._line_starts: list[int] | None = None
+        self._total_lines = 0
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(4096)
+        self._body_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(64)
+        self._search_text: dict[str, str] = {}
+        self._run_labels: dict[str, Text] = {}
+
+    # --- data -------------------------------------------------------------------------------
+
+    def reload(self, *, appended: Iterable[str] = (), full: bool = True) -> None:
+        """Take the rows from the state. ``appended`` ids are added at the end when that keeps
+        the order (the common case while following a live run); otherwise rows are rebuilt."""
+        self._refresh_run_labels()
+        new = [i for i in appended if self._visible(i)]
+        last = self.state.items.get(self.rows[-1]) if self.rows else None
+        if (
+            not full
+            and new
+            and (last is None or all(self.state.items[i].ordinal > last.ordinal for i in new))
+        ):
+            new.sort(key=lambda i: (self.state.items[i].ordinal, i))
+            self.rows.extend(new)
+        else:
+            self.rows = [i for i in self.state.timeline_ids() if self._visible(i)]
+        self.expanded &= set(self.state.items)
+        self._relayout()
+
+    def invalidate(self, item_ids: Iterable[str]) -> None:
+        """Steps that changed in place (a task completed): their lines are drawn again."""
+        for item_id in item_ids:
+            self._search_text.pop(item_id, None)
+        self._cache.clear()
+        self._body_cache.clear()
+        self.refresh()
+
+    def set_run_filter(self, run_id: str | None) -> None:
+        current = self.current_id
+        self.run_filter = run_id
+        self.rows = [i for i in self.state.timeline_ids() if self._visible(i)]
+        self._relayout()
+        if current in self.rows:
+            self.move_to(self.rows.index(current))
+        else:
+            self.follow = True
+            self.action_latest()
+
+    def _visible(self, item_id: str) -> bool:
+        if self.run_filter is None:
+            return True
+        item = self.state.items.get(item_id)
+        return item is not None and item.run_id == self.run_filter
+
+    def _refresh_run_labels(self) -> None:
+        labels: dict[str, Text] = {}
+        for index, run in enumerate(self.state.runs_by_depth()):
+            name = one_line(run.agent_name or run.short_id, 12)
+            labels[run.id] = Text(f"{name:<12}", style=RUN_COLOURS[index % len(RUN_COLOURS)])
+        if labels != self._run_labels:
+            self._run_labels = labels
+            self._cache.clear()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _relayout(self) -> None:
+        if self.expanded:
+            starts, total = [], 0
+            for item_id in self.rows:
+                starts.append(total)
+                total += 1 + (len(self._body(item_id)) if item_id in self.expanded else 0)
+            self._line_starts, self._total_lines = starts, total
+        else:
+            self._line_starts, self._total_lines = None, len(self.rows)
+        self.cursor = max(0, min(self.cursor, len(self.rows) - 1))
+        self.virtual_size = Size(self.size.width, self._total_lines)
+        if self.follow and self.rows:
+            self.cursor = len(self.rows) - 1
+            self.scroll_to(y=max(0, self._total_lines - self.size.height), animate=False)
+        self._cache.clear()
+        self.refresh()
+
+    def _row_line(self, row: int) -> int:
+        return self._line_starts[row] if self._line_starts is not None else row
+
+    def _locate(self, line: int) -> tuple[int, int] | None:
+        if line < 0 or line >= self._total_lines:
+            return None
+        if self._line_starts is None:
+            return line, 0
+        row = bisect.bisect_right(self._line_starts, line) - 1
+        return row, line - self._line_starts[row]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._body_cache.clear()
+        self._relayout()
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        _, scroll_y = self.scroll_offset
+        found = self._locate(scroll_y + y)
+        base = self.rich_style
+        if found is None:
+            if not self.rows and y == 0:
+                return self._text_strip(self._empty_text(), width, base)
+            return Strip.blank(width, base)
+        row, sub = found
+        item_id = self.rows[row]
+        item = self.state.items.get(item_id)
+        if item is None:
+            return Strip.blank(width, base)
+        selected = row == self.cursor
+        key = (item_id, id(item), width, selected, sub, self.has_focus, self.search_query)
+        strip = self._cache.get(key)
+        if strip is None:
+            if sub == 0:
+                strip = self._text_strip(self._summary(item), width, base, selected=selected)
+            else:
+                body = self._body(item_id)
+                strip = body[sub - 1] if sub - 1 < len(body) else Strip.blank(width, base)
+                strip = strip.extend_cell_length(width, base).crop(0, width)
+            self._cache[key] = strip
+        return strip
+
+    def _empty_text(self) -> Text:
+        if self.state.redacted:
+            return Text("The timeline of this run is hidden from API clients.", style="italic")
+        if self.run_filter:
+            return Text("No steps for this run yet.", style="dim italic")
+        return Text("No steps yet.", style="dim italic")
+
+    def _text_strip(self, text: Text, width: int, base: Style, *, selected: bool = False) -> Strip:
+        text.no_wrap = True
+        text.end = ""
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).crop_extend(0, width, base)
+        if selected:
+            strip = strip.apply_style(Style(bgcolor="#2a4d6e" if self.has_focus else "#333a40"))
+        return strip
+
+    def _summary(self, item: TimelineItem) -> Text:
+        marker = "▾ " if item.id in self.expanded else "▸ " if self._expandable(item) else "  "
+        pending = (
+            item.is_type(ItemType.USER_TASK_REQ)
+            and isinstance(item.content, dict)
+            and (item.content.get("status", "Pending") == "Pending")
+        )
+        text = Text(marker, style="dim")
+        text.append(f"{int(item.ordinal):>6} ", style="dim")
+        text.append_text(type_badge(item.type))
+        text.append(" ")
+        text.append_text(self._run_labels.get(item.run_id, Text(f"{item.run_id[:8]:<12}")))
+        text.append(f" {clock(item.started_at)} ", style="dim")
+        text.append(f"{tokens(item.tokens_used):>5} ", style="dim")
+        text.append_text(preview(item))
+        if pending:
+            text.stylize("on #4d3b00")
+        if self.search_query and self.search_query.lower() in self._plain(item.id):
+            text.highlight_words([self.search_query], style="reverse", case_sensitive=False)
+        return text
+
+    def _expandable(self, item: TimelineItem) -> bool:
+        return item.content is not None
+
+    def _body(self, item_id: str) -> list[Strip]:
+        item = self.state.items.get(item_id)
+        width = max(10, self.scrollable_content_region.width - 10)
+        if item is None:
+            return []
+        key = (item_id, id(item), width)
+        cached = self._body_cache.get(key)
+        if cached is not None:
+            return cached
+        renderable: RenderableType
+        message = item.content.get("message") if isinstance(item.content, dict) else None
+        if item.is_type(ItemType.REASONING) and isinstance(message, str):
+            text = clean(message[:EXPANDED_CHARS])
+            renderable = Markdown(text, hyperlinks=False)
+        else:
+            renderable = Text(to_json(item.content, limit=EXPANDED_CHARS), style="")
+        console = self.app.console
+        lines = console.render_lines(renderable, console.options.update_width(width), pad=False)
+        strips = [Strip([Segment(" " * 10), *line]) for line in lines[:EXPANDED_LINES]]
+        if len(lines) > EXPANDED_LINES or len(str(item.content)) > EXPANDED_CHARS:
+            note = Text(" " * 10 + "… cut here; Enter opens the whole step", style="italic dim")
+            strips.append(Strip(list(note.render(console))))
+        self._body_cache[key] = strips
+        return strips
+
+    def _plain(self, item_id: str) -> str:
+        text = self._search_text.get(item_id)
+        if text is None:
+            item = self.state.items[item_id]
+            text = f"{item.type} {preview(item).plain}".lower()
+            self._search_text[item_id] = text
+        return text
+
+    # --- cursor and actions -----------------------------------------------------------------
+
+    @property
+    def current_id(self) -> str | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def move_to(self, row: int, *, follow: bool | None = None) -> None:
+        if not self.rows:
+            return
+        self.cursor = max(0, min(row, len(self.rows) - 1))
+        self.follow = (self.cursor == len(self.rows) - 1) if follow is None else follow
+        line = self._row_line(self.cursor)
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if line < top:
+            self.scroll_to(y=line, animate=False)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False)
+        self.refresh()
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta, follow=False if delta < 0 else None)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height - 1)
+        self.move_to(self.cursor + direction * step, follow=False if direction < 0 else None)
+
+    def action_first(self) -> None:
+        self.move_to(0, follow=False)
+
+    def action_latest(self) -> None:
+        self.follow = True
+        if self.rows:
+            self.move_to(len(self.rows) - 1, follow=True)
+            self.scroll_to(y=max(0, self._total_lines - self.size.height), animate=False)
+
+    def action_open(self) -> None:
+        if self.current_id:
+            self.post_message(self.StepChosen(self.current_id))
+
+    def action_copy(self) -> None:
+        if self.current_id:
+            self.post_message(self.CopyStep(self.current_id))
+
+    def action_expand(self) -> None:
+        item_id = self.current_id
+        if item_id is None:
+            return
+        self.expanded.symmetric_difference_update({item_id})
+        follow = self.follow
+        self.follow = False
+        self._relayout()
+        self.follow = follow
+        self.move_to(self.cursor, follow=follow)
+
+    def search(self, query: str, direction: int = 1, *, include_current: bool = False) -> bool:
+        """Move to the next row (or previous, ``direction=-1``) containing ``query``."""
+        self.search_query = query
+        self.refresh()
+        if not query or not self.rows:
+            return False
+        needle = query.lower()
+        count = len(self.rows)
+        start = self.cursor if include_current else self.cursor + direction
+        for step in range(count):
+            row = (start + step * direction) % count
+            if needle in self._plain(self.rows[row]):
+                self.move_to(row, follow=False)
+                return True
+        return False
+
+    def on_click(self, event: events.Click) -> None:
+        found = self._locate(self.scroll_offset.y + event.y)
+        if found is not None:
+            self.move_to(found[0], follow=False)
+            if event.chain >= 2:
+                self.action_open()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.follow = False
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
