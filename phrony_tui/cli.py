@@ -45,6 +45,11 @@ def _sim_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json", action="store_true", help="print one JSON line with the URL, key and agents"
     )
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="on reconnect, resend the events after Last-Event-ID (off: live only, as Phrony)",
+    )
     from .sim.faults import FAULT_NAMES
 
     parser.epilog = "faults:\n" + "\n".join(f"  {k:<20} {v}" for k, v in FAULT_NAMES.items())
@@ -70,6 +75,7 @@ def _make_sim(args: argparse.Namespace, parser: argparse.ArgumentParser) -> SimS
         speed=args.speed,
         seed=args.seed,
         faults=faults,
+        replay=args.replay,
     )
 
 

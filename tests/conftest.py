@@ -76,3 +76,14 @@ def pending_tasks(conv: Conversation) -> list[dict[str, Any]]:
         for i in conv.items
         if i.type == "UserTaskReq" and i.content["status"] == "Pending"
     ]
+
+
+async def until_subscribed(sim: SimServer, run_id: str, count: int = 1) -> None:
+    """Wait until ``count`` streams are open on the run's session (no replay: a stream opened
+    late would miss what it is meant to see)."""
+
+    async def subscribers() -> int:
+        run = sim.world.engine.runs.get(run_id)
+        return len(run.session.subscribers) if run else 0
+
+    await eventually(subscribers, lambda n: n >= count)

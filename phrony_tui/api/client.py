@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -45,6 +45,21 @@ STREAM_READ_TIMEOUT = 45.0
 UPLOAD_CHUNK = 256 * 1024
 
 
+class _KeyAuth(httpx.Auth):
+    """Puts the key on each request to the API as it is sent, so it never sits in a local
+    variable of ours (tracebacks with locals) nor in a default header (the upload PUT)."""
+
+    def __init__(self, key: ApiKey) -> None:
+        self._key = key
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-API-Key"] = self._key.reveal()
+        yield request
+
+    def __repr__(self) -> str:
+        return "_KeyAuth(****)"
+
+
 def _seg(value: str) -> str:
     """One URL path segment; a run id with ``/`` or ``..`` cannot reach another route."""
     return quote(value, safe="")
@@ -76,6 +91,7 @@ class PhronyClient:
         self.max_event_bytes = max_event_bytes
         self._http = httpx.AsyncClient(
             timeout=timeout,
+            auth=_KeyAuth(self.config.api_key),
             follow_redirects=False,
             transport=transport,
             headers={"User-Agent": "phrony-tui"},
@@ -105,7 +121,7 @@ class PhronyClient:
     # --- plumbing --------------------------------------------------------------------------
 
     def _headers(self, has_body: bool) -> dict[str, str]:
-        headers = {"X-API-Key": self.config.api_key.reveal(), "Accept": "application/json"}
+        headers = {"Accept": "application/json"}
         if has_body:
             headers["Content-Type"] = "application/json"
         return headers
@@ -130,7 +146,7 @@ class PhronyClient:
             ) from None
         except httpx.TransportError as exc:
             raise APIConnectionError(
-                f"cannot reach {self.base_url} on {method} {path}: {type(exc).__name__}: {exc}",
+                f"cannot reach {self.base_url} on {method} {path}: {self._scrub(exc)}",
                 method=method,
                 path=path,
             ) from None
@@ -143,6 +159,11 @@ class PhronyClient:
                 response.headers.get("Retry-After"),
             )
         return response
+
+    def _scrub(self, exc: BaseException) -> str:
+        """An exception's text for a message, with the key masked should it appear."""
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return text.replace(self.config.api_key.reveal(), "phk_****")
 
     async def _json(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         response = await self._request(method, path, **kwargs)
@@ -302,6 +323,7 @@ class PhronyClient:
                 presigned.upload_url,
                 content=body(),
                 headers=headers,
+                auth=None,
             )
         except httpx.TimeoutException:
             raise APITimeoutError("timed out uploading the file", method="PUT", path=path) from None

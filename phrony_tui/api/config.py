@@ -83,6 +83,11 @@ class ClientConfig:
                 f"no API key: set {ENV_KEY} (a phk_… key from Settings → API keys) "
                 "or pass one explicitly"
             )
+        if not all(" " < ch < "\x7f" for ch in key.reveal()):
+            raise ConfigError(
+                "the API key contains spaces, control or non-ASCII characters; "
+                "copy it again from Settings → API keys"
+            )
         parts = urlsplit(url)
         if (
             parts.scheme == "http"

@@ -81,9 +81,11 @@ class SSEParser:
         return self._feed_text(text)
 
     def close(self) -> list[StreamItem]:
-        """End of stream: an unterminated final block is dropped, as the spec says."""
-        self._feed_text(self._utf8.decode(b"", final=True))
-        return []
+        """End of stream: lines still held (a final bare CR) are processed; an unterminated
+        final block is then dropped, as the spec says."""
+        out = self._feed_text(self._utf8.decode(b"", final=True))
+        out += list(self._lines_to_items(self._lines.flush()))
+        return out
 
     def _feed_text(self, text: str) -> list[StreamItem]:
         if not self._started and text:
@@ -103,18 +105,24 @@ class SSEParser:
             if line.startswith(":"):
                 yield Heartbeat(line[1:].strip())
                 continue
-            if line:
-                self._event_chars += len(line) + 1
+            if not line:
+                self._event_chars = 0
+            else:
+                self._event_chars += (len(line) if line.isascii() else len(line.encode())) + 1
                 if self._event_chars > self.max_event_bytes:
                     raise EventTooLargeError(self.max_event_bytes)
-                if line.partition(":")[0] == "data":
+                name, _, value = line.partition(":")
+                if name == "data":
                     self._saw_data = True
+                elif name == "retry":
+                    digits = value.removeprefix(" ")
+                    if not (digits.isascii() and digits.isdigit()):
+                        continue  # the spec ignores a retry that is not all ASCII digits
             sse = self._fields.decode(line)
             if sse is None:
                 continue
-            saw_data, self._saw_data, self._event_chars = self._saw_data, False, 0
-            if sse.id:
-                self.last_event_id = sse.id
+            saw_data, self._saw_data = self._saw_data, False
+            self.last_event_id = sse.id or None  # an empty id: line resets it
             if sse.retry is not None:
                 self.retry_ms = sse.retry
             if not saw_data:

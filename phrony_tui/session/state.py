@@ -249,7 +249,7 @@ class SessionState:
             change.reconcile = True
             return
         current = self.session.status
-        if is_terminal(current) and not is_terminal(data.status):
+        if is_terminal(current) and data.status != current:
             return
         updates: dict[str, Any] = {"status": data.status or current}
         if data.total_tokens_used is not None:
@@ -284,7 +284,8 @@ class SessionState:
         if node is None:
             node = RunNode(summary.id, summary.parent_run_id, summary.depth)
             self.runs[summary.id] = node
-        elif is_terminal(node.status) and not is_terminal(summary.status):
+        elif is_terminal(node.status) and summary.status != node.status:
+            # An end state is final: a late event never reopens or re-ends a run.
             node.tokens = max(node.tokens, summary.total_tokens_used)
             return
         node.parent_id = summary.parent_run_id

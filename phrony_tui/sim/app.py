@@ -103,9 +103,11 @@ class SimApp:
         if not raw.strip():
             return None
         try:
-            return json.loads(raw)
-        except ValueError:
+            value = json.loads(raw, parse_constant=_reject_constant)
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError, UnicodeError):
             raise Refusal(400, "invalid_json", "the body is not valid JSON") from None
+        return value
 
     def record(self, request: Request, status: int, body: Any) -> None:
         self.world.received.append(Received(request.method, request.url.path, status, body))
@@ -126,7 +128,8 @@ class SimApp:
         body = await self.body(request)
         if body is not None and not isinstance(body, dict):
             raise Refusal(400, "invalid_body", "the body must be a JSON object")
-        value = (body or {}).get("input") or {}
+        value = (body or {}).get("input")
+        value = {} if value is None else value
         if not isinstance(value, dict):
             raise Refusal(400, "invalid_input", "input must be an object")
         problem = validate_input(agent, value)
@@ -229,17 +232,19 @@ class SimApp:
 
     async def stream(self, request: Request) -> Response:
         run, _ = self.run(request)
-        session = run.session
-        redacted = not session.agent.expose_timeline
+        after: int | None = None
+        last = request.headers.get("last-event-id", "")
+        if self.world.replay and last.isdigit():
+            after = int(last)
         return StreamingResponse(
-            self._events(session, redacted),
+            self._events(run.session, after),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    async def _events(self, session: SimSession, redacted: bool) -> AsyncIterator[bytes]:
+    async def _events(self, session: SimSession, after: int | None) -> AsyncIterator[bytes]:
         faults = self.world.faults
-        sub = session.subscribe(redacted)
+        sub = session.subscribe(after)
         sent = 0
         try:
             yield b"retry: 1000\n\n"
@@ -262,7 +267,7 @@ class SimApp:
                 if faults.oversized_every and (sent + 1) % faults.oversized_every == 0:
                     yield b"data: " + b"x" * faults.oversized_bytes + b"\n\n"
                 sent += 1
-                yield f"id: {event['id']}\ndata: {event['json']}\n\n".encode()
+                yield event.wire
                 if (faults.drop_stream_every and sent % faults.drop_stream_every == 0) or (
                     faults.drop_stream_random and faults.rng.random() < faults.drop_stream_random
                 ):
@@ -330,6 +335,8 @@ class SimApp:
         stored = self.world.files.get(object_key or "")
         if stored is None:
             return error(404, "upload_not_found", "no such upload URL")
+        if stored.finalized:
+            return error(409, "already_finalized", "this file is finalized; presign a new one")
         if self.world.expired(stored):
             return error(403, "upload_url_expired", "the presigned URL has expired")
         if (
@@ -401,6 +408,10 @@ def conversation(session: SimSession, *, slim: bool) -> dict[str, Any]:
     if slim:
         items = [_slim(i) for i in items]
     return {"session": snap, "runs": runs, "items": items}
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _slim(item: dict[str, Any]) -> dict[str, Any]:

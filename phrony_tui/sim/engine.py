@@ -124,10 +124,15 @@ class Run:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SimEvent:
+    id: int
+    wire: bytes
+
+
 @dataclass(eq=False)
 class Subscriber:
-    queue: asyncio.Queue[dict[str, Any] | None]
-    redacted: bool
+    queue: asyncio.Queue[SimEvent | None]
 
 
 class SimSession:
@@ -161,6 +166,7 @@ class SimSession:
         self.tasks: dict[str, Task] = {}
         self.subscribers: set[Subscriber] = set()
         self.event_counter = 0
+        self.log: list[SimEvent] = []
         self.ended = asyncio.Event()
         self.root = self._new_run(agent, None, 0, input)
 
@@ -229,24 +235,27 @@ class SimSession:
     # --- events ----------------------------------------------------------------------------
 
     def emit(self, kind: str, subject: str, data: dict[str, Any]) -> None:
+        """Publish one event to every stream of the session, already encoded. A session whose
+        trigger hides the timeline gets the redacted stream of API.md section 5."""
+        if not self.agent.expose_timeline:
+            if kind in ("step", "user_task", "aitl") or subject == "engine.subagent.spawned":
+                return
+            if kind == "run":
+                data = {**data, "output": None, "error": None, "input": None}
         self.event_counter += 1
-        event = {
-            "id": str(self.event_counter),
-            "kind": kind,
-            "json": json.dumps(
-                {"ts": self.engine.clock.iso(), "kind": kind, "subject": subject, "data": data},
-                separators=(",", ":"),
-            ),
-            "redactable": kind in ("step", "user_task", "aitl")
-            or subject == "engine.subagent.spawned",
-        }
+        payload = {"ts": self.engine.clock.iso(), "kind": kind, "subject": subject, "data": data}
+        body = json.dumps(payload, separators=(",", ":"))
+        event = SimEvent(self.event_counter, f"id: {self.event_counter}\ndata: {body}\n\n".encode())
+        self.log.append(event)
         for sub in self.subscribers:
-            if sub.redacted and event["redactable"]:
-                continue
             sub.queue.put_nowait(event)
 
-    def subscribe(self, redacted: bool) -> Subscriber:
-        sub = Subscriber(asyncio.Queue(), redacted)
+    def subscribe(self, after_id: int | None = None) -> Subscriber:
+        """A new stream; with ``after_id`` (replay on), the events it missed come first."""
+        sub = Subscriber(asyncio.Queue())
+        if after_id is not None:
+            for event in self.log[after_id:]:
+                sub.queue.put_nowait(event)
         self.subscribers.add(sub)
         return sub
 
@@ -428,6 +437,8 @@ class SimSession:
         self.update_item(task.item_id, change)
         subject = "completed" if status == TaskStatus.COMPLETED else "cancelled"
         self.emit("user_task", f"engine.user_task.{subject}", task.event_data())
+        if task.blocking and status == TaskStatus.COMPLETED:
+            self.set_status(self.runs[task.run_id], Status.RUNNING)
         if task.future and not task.future.done():
             if status == TaskStatus.COMPLETED:
                 task.future.set_result(outcome or {})

@@ -59,11 +59,13 @@ class SimServer:
         seed: int = 0,
         faults: Faults | None = None,
         clock: Clock | None = None,
+        replay: bool = False,
         log_level: str = "warning",
     ) -> None:
         self.host = host
         self.port = port
         self.world = World.create(key=key, seed=seed, speed=speed, faults=faults, clock=clock)
+        self.world.replay = replay
         self.api_key = key
         self.log_level = log_level
         self._server: uvicorn.Server | None = None

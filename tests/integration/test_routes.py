@@ -17,8 +17,15 @@ from phrony_tui.api.errors import (
     ServerError,
 )
 from phrony_tui.api.models import HEADER_KEYS
+from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
 from tests.conftest import wait_status
+
+
+def state_of(conv: object) -> SessionState:
+    state = SessionState()
+    state.apply_conversation(conv)  # type: ignore[arg-type]
+    return state
 
 
 def raw(sim: SimServer, key: str | None = None) -> httpx.AsyncClient:
@@ -82,6 +89,12 @@ async def test_conversation_slim_and_full(client: PhronyClient, sim: SimServer) 
         default = (await http.get(f"/v1/runs/{started.run_id}/conversation")).json()
         assert "run_id" in default["items"][0]["content"]  # full is the default
         bad = await http.get(f"/v1/runs/{started.run_id}/conversation?stepContent=tiny")
+        await client.send_message(build_answer(state_of(full).pending_tasks()[0], False))
+        await wait_status(client, started.run_id, "Completed")
+        done = (await http.get(f"/v1/runs/{started.run_id}/conversation?stepContent=slim")).json()
+        for row in done["items"][-2:]:
+            assert not set(row["content"]) & set(HEADER_KEYS)
+            assert row["content"]["status"] == "Completed"
         assert bad.status_code == 400 and bad.json()["code"] == "invalid_query"
 
 
@@ -112,6 +125,10 @@ async def test_messages_and_input_are_the_same(client: PhronyClient, sim: SimSer
         (b'{"runId": "RUN", "files": [{"objectKey": "k"}]}', "invalid_file"),
         (b'{"runId": "RUN", "files": [{"phronyFile": true}]}', "invalid_file"),
         (b'{"runId": "RUN", "text": "x", "metadata": 5}', "invalid_field"),
+        (b'{"runId": "RUN", "text": "x", "metadata": {"n": NaN}}', "invalid_json"),
+        (b'{"runId": "RUN", "text": Infinity}', "invalid_json"),
+        (b'{"runId": "RUN", "text": "\\ud800"}', "invalid_json"),
+        (b"[" * 100_000 + b"]" * 100_000, "invalid_json"),
         (
             b'{"runId": "RUN", "skipAgentWait": true, "completedByEmail": "a@b.c"}',
             "skip_agent_wait_not_allowed",
@@ -268,3 +285,23 @@ async def test_redirects_are_not_followed() -> None:
         with pytest.raises(Exception) as err:
             await c.get_run("r")
     assert len(seen) == 1 and "307" in str(err.value) and "phk_secret" not in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["[]", "0", "false", '""', '"x"'])
+async def test_input_must_be_an_object(sim: SimServer, value: str) -> None:
+    async with raw(sim) as http:
+        response = await http.post(
+            f"/v1/agents/{sim.agents['chat']}/runs", content=f'{{"input": {value}}}'.encode()
+        )
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"
+
+
+async def test_status_is_running_as_soon_as_a_task_is_answered(
+    client: PhronyClient, sim: SimServer
+) -> None:
+    started = await client.start_run(sim.agents["approval"])
+    conv = await wait_status(client, started.run_id, "WaitingForHITL")
+    sim.world.engine.speed = 0.01  # the script resumes slowly; the status must not wait for it
+    await client.send_message(build_answer(state_of(conv).pending_tasks()[0], True))
+    info = await client.get_run(started.run_id)
+    assert info.status == "Running"

@@ -13,7 +13,7 @@ import pytest
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.sim import SimServer
-from tests.conftest import wait_status
+from tests.conftest import until_subscribed, wait_status
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
@@ -61,7 +61,7 @@ async def test_curl_conversation_message_and_stream(client: PhronyClient, sim: S
     assert conversation["session"]["status"] == "WaitingForResponse"
     assert "run_id" not in conversation["items"][0]["content"]  # slim
     stream = asyncio.create_task(sh(STREAM, environ))
-    await asyncio.sleep(0.3)
+    await until_subscribed(sim, started.run_id)
     assert json.loads(await sh(MESSAGE, environ)) == {"status": "Running"}
     conv = await wait_status(client, started.run_id, "WaitingForResponse")
     assert [i.content["text"] for i in conv.items if i.type == "UserMessage"] == [

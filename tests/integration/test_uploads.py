@@ -35,6 +35,13 @@ async def test_upload_file_with_progress(
     assert len(progress) > 3 and [p[0] for p in progress] == sorted(p[0] for p in progress)
     stored = sim.world.files[ref.object_key]
     assert stored.data == data and stored.finalized
+    async with httpx.AsyncClient() as http:
+        late = await http.put(
+            f"{sim.base_url}/_uploads/{stored.upload_token}",
+            content=b"x",
+            headers={"Content-Type": "application/pdf", "x-amz-server-side-encryption": "AES256"},
+        )
+    assert late.status_code == 409 and stored.data == data
     again = await client.finalize(ref.object_key, len(data))
     assert again.already_finalized and again.size_bytes == str(len(data))
 

@@ -95,6 +95,13 @@ def test_missing_key_is_a_clear_error() -> None:
         ClientConfig.resolve("https://api.phrony.com", environ={})
 
 
+@pytest.mark.parametrize("key", ["phk_a\nb", "phk_a b", "phk_…", "phk_\x1b[2J"])
+def test_keys_that_cannot_travel_in_a_header_are_refused(key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        ClientConfig.resolve("https://api.phrony.com", key, environ={})
+    assert key not in str(err.value)
+
+
 def test_plain_http_only_to_loopback_unless_allowed() -> None:
     for ok in ("http://127.0.0.1:8765", "http://localhost:1", "http://[::1]:80"):
         ClientConfig.resolve(ok, KEY, environ={})

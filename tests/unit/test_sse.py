@@ -141,3 +141,27 @@ def test_many_lines_over_the_limit_raise() -> None:
 def test_events_under_the_limit_reset_the_count() -> None:
     raw = b"".join(f"data: {event_json(i)}\n\n".encode() for i in range(200))
     assert len(subjects(feed_all(raw, max_event_bytes=200))) == 200
+
+
+def test_empty_id_resets_the_last_event_id() -> None:
+    parser = SSEParser()
+    parser.feed(f"id: 7\ndata: {event_json(1)}\n\nid\ndata: {event_json(2)}\n\n".encode())
+    assert parser.last_event_id is None
+
+
+@pytest.mark.parametrize("value", ["-5", "  5", "1_0", "5s", "٣"])
+def test_retry_must_be_ascii_digits(value: str) -> None:
+    parser = SSEParser()
+    parser.feed(f"retry:{value}\n\nretry: 100\nretry:{value}\n\n".encode())
+    assert parser.retry_ms == 100
+
+
+def test_final_bare_cr_terminates_the_last_event() -> None:
+    parser = SSEParser()
+    items = parser.feed(f"data: {event_json(1)}\r\r".encode()) + parser.close()
+    assert subjects(items) == ["s1"]
+
+
+def test_blocks_without_data_do_not_add_up_to_the_limit() -> None:
+    raw = b"".join(b"foo: " + b"z" * 90 + b"\n\n" for _ in range(100))
+    assert feed_all(raw, max_event_bytes=1000) == []
