@@ -78,6 +78,19 @@ class Change:
     reconcile: bool = False
     reset: bool = False
 
+    def merge(self, other: Change) -> Change:
+        """Fold ``other`` into this change (a batch of events is one refresh)."""
+        self.session |= other.session
+        self.runs |= other.runs
+        self.items_added |= other.items_added
+        self.items_updated |= other.items_updated
+        self.items_removed |= other.items_removed
+        self.tasks |= other.tasks
+        self.reconcile |= other.reconcile
+        self.reset |= other.reset
+        self.items_updated -= self.items_added
+        return self
+
     def __bool__(self) -> bool:
         return bool(
             self.session

@@ -160,9 +160,15 @@ async def multi_agent(ctx: RunContext) -> Any:
 
 
 async def timer(ctx: RunContext) -> Any:
-    """A ``WaitingForTimer`` wait of minutes that skip-agent-wait ends at once."""
+    """A ``WaitingForTimer`` wait of minutes that skip-agent-wait ends at once, after raising
+    an alert a person can acknowledge over the API."""
     seconds = float(ctx.input.get("seconds", 300))
     await ctx.think(f"Wait {seconds:.0f} s for the batch job before checking it.", 50)
+    ctx.alert(
+        "Batch job running late",
+        "The nightly batch started 20 minutes late.",
+        api_completable=True,
+    )
     skipped = await ctx.timer(seconds)
     await ctx.tool("batch_status", {"job": "nightly"}, {"state": "done"})
     ctx.output("Batch checked" + (" (wait skipped)." if skipped else "."))

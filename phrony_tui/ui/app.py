@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, TextArea, Tree
 
-from ..api import Conversation, PhronyClient
+from ..api import Conversation, PhronyClient, StreamEvent
 from ..api.models import ItemType, is_terminal
 from ..session import Change, SessionState
 from .config import Settings
@@ -87,6 +88,7 @@ class ConsoleApp(App[None]):
         initial: Conversation | None = None,
         show_event_age: bool = True,
         close_client: bool = True,
+        steady: bool = False,
     ) -> None:
         super().__init__()
         self.client = client
@@ -96,9 +98,11 @@ class ConsoleApp(App[None]):
         self.state = SessionState()
         self.show_event_age = show_event_age
         self.close_client = close_client
+        self.steady = steady
         self.controller = Controller(client, run_id, self.post_message)
         self.feed = StreamFeed(client, run_id, self.post_message, self._finished)
         self._reconcile_timer: Timer | None = None
+        self._since_fetch: list[StreamEvent] | None = None
         self.malformed = 0
 
     # --- layout -----------------------------------------------------------------------------
@@ -191,27 +195,27 @@ class ConsoleApp(App[None]):
 
     @on(SnapshotLoaded)
     def _on_snapshot(self, message: SnapshotLoaded) -> None:
-        self._apply(self.state.apply_conversation(message.conversation))
+        """The truth replaces the state; events applied while it was being fetched may be
+        newer than it, so they go on top again (every merge is monotonic)."""
+        change = self.state.apply_conversation(message.conversation)
+        replay, self._since_fetch = self._since_fetch or [], None
+        for event in replay:
+            change.merge(self.state.apply_event(event))
+        change.reconcile = False
+        self._apply(change)
 
     @on(StreamBatch)
     def _on_batch(self, message: StreamBatch) -> None:
         total = Change()
         for event in message.events:
-            change = self.state.apply_event(event)
-            total.session |= change.session
-            total.runs |= change.runs
-            total.items_added |= change.items_added
-            total.items_updated |= change.items_updated
-            total.tasks |= change.tasks
-            total.reconcile |= change.reconcile
-        total.items_updated -= total.items_added
+            total.merge(self.state.apply_event(event))
+        if self._since_fetch is not None:
+            self._since_fetch.extend(message.events)
         if message.malformed:
             self.malformed += message.malformed
             self.status_line.malformed = self.malformed
             total.reconcile = True
         if message.events:
-            import time
-
             self.status_line.last_event = time.monotonic()
         self._apply(total)
         if total.reconcile:
@@ -224,15 +228,14 @@ class ConsoleApp(App[None]):
     def _schedule_reconcile(self) -> None:
         if self._reconcile_timer is not None:
             self._reconcile_timer.stop()
-        self._reconcile_timer = self.set_timer(
-            RECONCILE_DEBOUNCE,
-            lambda: self.run_worker(self.controller.snapshot(), group="reconcile", exclusive=True),
-        )
+        self._reconcile_timer = self.set_timer(RECONCILE_DEBOUNCE, self._reconcile_now)
+
+    def _reconcile_now(self) -> None:
+        self._since_fetch = []
+        self.run_worker(self.controller.snapshot(), group="reconcile", exclusive=True)
 
     @on(ConnectionChanged)
     def _on_connection(self, message: ConnectionChanged) -> None:
-        import time
-
         line = self.status_line
         line.connection = message.state
         line.detail = message.detail
@@ -449,6 +452,11 @@ class ConsoleApp(App[None]):
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """``steady`` (screenshots): no blinking cursor, so two captures are identical."""
+        if self.steady and isinstance(event.widget, Input | TextArea):
+            event.widget.cursor_blink = False
 
     def on_screen_resume(self) -> None:
         self.refresh_bindings()

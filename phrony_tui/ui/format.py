@@ -135,13 +135,15 @@ def preview(item: TimelineItem) -> Text:
         text.append(one_line(shown))
     elif kind == "usertaskreq":
         status = str(_get(content, "status") or "Pending")
-        style = "bold yellow" if status == "Pending" else "dim"
-        text.append(f"[{one_line(status, 12)}] ", style=style)
-        text.append(one_line(str(_get(content, "title") or _get(content, "kind") or "task"), 80))
         outcome = _get(content, "outcome")
-        if isinstance(outcome, dict) and outcome:
-            text.append(" → " + describe_outcome(outcome), style="green")
-        elif status == "Pending":
+        if status == "Pending":
+            text.append("⏳ pending ", style="bold yellow")
+        elif isinstance(outcome, dict):
+            text.append(f"✔ {describe_outcome(outcome)} ", style="green")
+        else:
+            text.append(f"○ {one_line(status, 12).lower()} ", style="dim")
+        text.append(one_line(str(_get(content, "title") or _get(content, "kind") or "task"), 80))
+        if status == "Pending":
             text.append(" — " + one_line(str(_get(content, "prompt") or ""), 120))
     elif kind == "usermessage":
         text.append(one_line(str(_get(content, "text") or "")))

@@ -47,8 +47,8 @@ class Composer(Vertical):
         self.uploading: dict[str, str] = {}
         self.sending: set[str] = set()
         self.pending_decision: bool | None = None
-        self._seen: set[str] = set()
         self._shown_key: str | None = "∅"
+        self._control: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="composer-title")
@@ -63,10 +63,10 @@ class Composer(Vertical):
 
     def refresh_pauses(self) -> bool:
         """Recompute the pauses; True when a new one began (the caller may move focus)."""
+        before = {p.key for p in self.pauses}
         self.pauses = pauses(self.state)
         keys = [p.key for p in self.pauses]
-        new = [k for k in keys if k not in self._seen]
-        self._seen.update(keys)
+        new = [k for k in keys if k not in before]
         if self.selected_key not in keys:
             self.selected_key = new[0] if new else (keys[0] if keys else None)
             self.pending_decision = None
@@ -106,6 +106,7 @@ class Composer(Vertical):
         body = self.query_one("#composer-body", Vertical)
         body.remove_children()
         self.set_error("")
+        self._control = None
         if pause is None:
             return
         widgets: list[Widget] = []
@@ -125,6 +126,7 @@ class Composer(Vertical):
             widgets.append(Static(self._timer_text(pause), id="timer", classes="task-control"))
         else:
             widgets += self._task_widgets(pause)
+        self._control = next((w for w in widgets if w.can_focus), None)
         body.mount_all(widgets)
         if pause.kind == "reply":
             self.show_files()
@@ -214,11 +216,14 @@ class Composer(Vertical):
         """Focus the control of the selected pause, once the body has been mounted."""
         self.call_after_refresh(self._focus_now)
 
-    def _focus_now(self) -> None:
-        for widget in self.query(".task-control, #reply").results(Widget):
-            if widget.focusable:
-                widget.focus()
-                return
+    def _focus_now(self, tries: int = 0) -> None:
+        control = self._control
+        if control is None or not control.focusable:
+            return
+        if control.is_mounted:
+            control.focus()
+        elif tries < 20:
+            self.call_after_refresh(self._focus_now, tries + 1)
 
     def set_error(self, message: str) -> None:
         error = self.query_one("#composer-error", Static)

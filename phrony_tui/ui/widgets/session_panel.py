@@ -28,7 +28,7 @@ class SessionHeader(Static):
         text.append(one_line(session.triggered_by or "—", 30) + "\n")
         text.append("started  ", style="dim")
         text.append(clock(session.started_at))
-        text.append("   finished ", style="dim")
+        text.append("\nfinished ", style="dim")
         text.append(clock(session.finished_at) if session.finished_at else "—")
         text.append("\nmodel    ", style="dim")
         text.append(one_line(session.llm_model or "—", 30))

@@ -118,6 +118,11 @@ class ApprovalControl(Vertical, can_focus=True):
     def action_comment(self) -> None:
         self.query_one("#comment", Input).focus()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the comment goes back to the decision keys."""
+        event.stop()
+        self.focus()
+
 
 class ConfirmBar(Static, can_focus=True):
     """One confirmation: ``y`` or Enter confirms, ``n`` or Esc cancels."""

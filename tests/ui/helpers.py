@@ -1,0 +1,85 @@
+"""Driving the console against the simulator: open a scenario, wait for what the screen shows."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from textual.pilot import Pilot
+
+from phrony_tui.api import PhronyClient
+from phrony_tui.sim import SimServer
+from phrony_tui.sim.world import Received
+from phrony_tui.ui.app import ConsoleApp
+from phrony_tui.ui.config import Settings
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+SIZE = (140, 40)
+
+
+@asynccontextmanager
+async def console(
+    sim: SimServer,
+    scenario: str,
+    input: dict[str, Any] | None = None,
+    *,
+    settings: Settings | None = None,
+    size: tuple[int, int] = SIZE,
+) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
+    """The console opened on a new run of ``scenario``."""
+    async with PhronyClient(sim.base_url, sim.api_key) as starter:
+        started = await starter.start_run(sim.agents[scenario], input)
+    app = ConsoleApp(
+        PhronyClient(sim.base_url, sim.api_key),
+        started.run_id,
+        settings=settings,
+        show_event_age=False,
+        steady=True,
+    )
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot
+
+
+async def until(
+    pilot: Pilot[None], check: Callable[[], Any], *, timeout: float = 10.0, what: str = ""
+) -> Any:
+    """Let the app run until ``check()`` is truthy; fail with ``what`` otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        await pilot.pause(0.03)
+
+
+def screen_text(app: ConsoleApp) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def received(sim: SimServer, run_id: str | None = None, method: str = "POST") -> list[Received]:
+    return [
+        r
+        for r in sim.world.received
+        if r.method == method and (run_id is None or f"/runs/{run_id}/" in r.path)
+    ]
+
+
+def pause_kind(app: ConsoleApp) -> str | None:
+    pause = app.composer.selected
+    if pause is None:
+        return None
+    return pause.task.kind if pause.task else pause.kind
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause(0.05)
+    await asyncio.sleep(0)

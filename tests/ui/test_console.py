@@ -1,0 +1,217 @@
+"""The console against the simulator, one test per kind of pause at least: each checks what the
+server received and what the screen shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from phrony_tui.sim import SimServer
+from phrony_tui.ui.screens.prompts import Prompt
+from phrony_tui.ui.widgets.task_controls import AnswerInput, ApprovalControl, ConfirmBar, ReplyArea
+from phrony_tui.ui.widgets.timeline import Timeline
+from tests.ui.helpers import console, pause_kind, received, screen_text, until
+
+
+async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
+    (tmp_path / "brief.txt").write_text("the brief")
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        assert "waiting for your reply" in screen_text(app)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+        await pilot.press(*str(tmp_path / "brief.txt"), "enter")
+        await until(pilot, lambda: app.composer.files, what="upload finished")
+        assert "brief.txt" in screen_text(app)
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
+        await pilot.press(*"What is [b]this[/b]?", "enter")
+        await until(
+            pilot,
+            lambda: "Received files: brief.txt" in screen_text(app),
+            what="the agent's answer",
+        )
+        (sent,) = received(sim, app.run_id)
+        assert sent.status == 202 and sent.body["text"] == "What is [b]this[/b]?"
+        assert sent.body["files"][0]["filename"] == "brief.txt"
+        assert "What is [b]this[/b]?" in screen_text(app)  # literal, not bold markup
+        assert app.composer.files == [] and app.query_one(ReplyArea).text == ""
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply again")
+        await pilot.press(*"done", "enter")
+        await until(pilot, lambda: app.state.status == "Completed", what="completed")
+        await until(pilot, lambda: "No input needed right now." in screen_text(app))
+
+
+async def test_newline_does_not_send(sim: SimServer) -> None:
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea))
+        await pilot.press("a", "ctrl+j", "b")
+        assert app.query_one(ReplyArea).text == "a\nb"
+        assert received(sim, app.run_id) == []
+
+
+async def test_approve_with_confirmation(sim: SimServer) -> None:
+    async with console(sim, "approval") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ApprovalControl), what="approval")
+        text = screen_text(app)
+        assert "Approval required: Telegram · Send Message" in text
+        assert "telegram · send_message" in text and '"chat_id": "@phrony-ops"' in text
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.focused, ConfirmBar), what="confirmation")
+        assert "Approve telegram · send_message with" in screen_text(app)
+        assert received(sim, app.run_id) == []
+        await pilot.press("y")
+        await until(pilot, lambda: received(sim, app.run_id), what="the POST")
+        (sent,) = received(sim, app.run_id)
+        assert sent.body["approved"] is True and "metadata" not in sent.body
+        await until(pilot, lambda: app.state.status == "Completed")
+        await until(pilot, lambda: "approved" in screen_text(app))
+
+
+async def test_reject_with_a_comment_and_a_cancelled_confirmation(sim: SimServer) -> None:
+    async with console(sim, "approval") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ApprovalControl))
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.focused, ConfirmBar))
+        await pilot.press("escape")  # cancel: back to the decision, nothing sent
+        await until(pilot, lambda: isinstance(app.focused, ApprovalControl))
+        await pilot.press("c", *"not today", "enter", "r")
+        await until(pilot, lambda: isinstance(app.focused, ConfirmBar))
+        assert "comment: not today" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: received(sim, app.run_id))
+        (sent,) = received(sim, app.run_id)
+        assert sent.body["approved"] is False
+        assert sent.body["metadata"] == {"comment": "not today"}
+        await until(pilot, lambda: "Message not sent" in screen_text(app))
+
+
+async def test_options_text_and_number(sim: SimServer) -> None:
+    async with console(sim, "forms") as (app, pilot):
+        await until(pilot, lambda: pause_kind(app) == "multi_option", what="options")
+        assert "1. Email" in screen_text(app) and "2. SMS" in screen_text(app)
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: pause_kind(app) == "text", what="text task")
+        await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        await pilot.press(*"Winter sale", "enter")
+        await until(pilot, lambda: pause_kind(app) == "number", what="number task")
+        await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        before = len(received(sim, app.run_id))
+        await pilot.press(*"abc", "enter")
+        await until(pilot, lambda: "'abc' is not a number" in screen_text(app))
+        assert len(received(sim, app.run_id)) == before
+        assert app.query_one(AnswerInput).value == "abc"  # the draft stays
+        await pilot.press(*["backspace"] * 3, *"250", "enter")
+        await until(pilot, lambda: app.state.status == "Completed")
+        bodies = [r.body for r in received(sim, app.run_id)]
+        assert [b.get("selectedOptionId") for b in bodies][:1] == ["sms"]
+        assert bodies[1]["textValue"] == "Winter sale" and bodies[2]["numberValue"] == 250
+
+
+async def test_aitl_answered_inside_a_sub_agent_and_dashboard_only_refused(
+    sim: SimServer,
+) -> None:
+    async with console(sim, "multi-agent") as (app, pilot):
+        await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")
+        kinds = []
+        for _ in range(3):
+            kinds.append(pause_kind(app))
+            if pause_kind(app) == "anomaly_alert":
+                assert "complete it in the Phrony dashboard" in screen_text(app)
+                await pilot.press("k")  # nothing is sent for a dashboard-only task
+            app.composer.select(1)
+            await pilot.pause()
+        assert sorted(map(str, kinds)) == ["aitl_escalation", "anomaly_alert", "approval"]
+        while pause_kind(app) != "aitl_escalation":
+            await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        await pilot.press(*"Yes, HITL", "enter")
+        await until(pilot, lambda: len(app.composer.pauses) == 2, what="answer accepted")
+        (sent,) = received(sim)[-1:]
+        aitl_run = next(r for r in app.state.runs.values() if r.agent_name == "Fact checker")
+        assert sent.path == f"/v1/runs/{aitl_run.id}/messages"
+        assert sent.body == {
+            "runId": aitl_run.id,
+            "userTaskId": sent.body["userTaskId"],
+            "textValue": "Yes, HITL",
+        }
+        assert not [
+            r
+            for r in received(sim, app.run_id)
+            if "userTaskId" in (r.body or {}) and r.status == 202
+        ]
+        while pause_kind(app) != "approval":
+            await pilot.press("n")
+        await pilot.press("a", "y")
+        await until(pilot, lambda: app.state.status == "Completed", what="session done")
+
+
+async def test_browse_sub_agent_runs(sim: SimServer) -> None:
+    async with console(sim, "multi-agent") as (app, pilot):
+        await until(pilot, lambda: len(app.state.runs) == 4)
+        child = next(r for r in app.state.runs.values() if r.agent_name == "Analyst")
+        app.filter_run(child.id)
+        await pilot.pause()
+        timeline = app.query_one(Timeline)
+        assert timeline.rows and all(app.state.items[i].run_id == child.id for i in timeline.rows)
+        assert "showing Analyst only" in screen_text(app)
+        await pilot.press("t", "A")
+        await until(pilot, lambda: timeline.run_filter is None)
+        assert len(timeline.rows) == len(app.state.items)
+        spawn = next(i for i in timeline.rows if app.state.items[i].type == "SubAgentCall")
+        timeline.move_to(timeline.rows.index(spawn))
+        await pilot.press("enter")  # a sub-agent call jumps to the child run
+        await until(pilot, lambda: timeline.run_filter is not None)
+        assert timeline.run_filter == app.state.items[spawn].content["child_run_id"]
+
+
+async def test_acknowledge_alert_and_skip_timer(sim: SimServer) -> None:
+    async with console(sim, "timer", {"seconds": 600}) as (app, pilot):
+        await until(pilot, lambda: len(app.composer.pauses) == 2, what="alert and timer")
+        assert pause_kind(app) == "anomaly_alert"
+        await pilot.press("k")
+        await until(pilot, lambda: [p.kind for p in app.composer.pauses] == ["timer"])
+        (ack,) = received(sim, app.run_id)
+        assert set(ack.body) == {"runId", "userTaskId"}
+        assert "Waiting for a timer" in screen_text(app) and "left" in screen_text(app)
+        await pilot.press("s")
+        await until(pilot, lambda: app.state.status == "Completed", what="completed")
+        assert received(sim, app.run_id)[-1].path.endswith("/skip-agent-wait")
+
+
+async def test_redacted_run_says_the_timeline_is_hidden(sim: SimServer) -> None:
+    async with console(sim, "redacted") as (app, pilot):
+        await until(pilot, lambda: app.state.status == "Completed")
+        await until(pilot, lambda: "Timeline hidden from API clients" in screen_text(app))
+        assert app.state.redacted
+
+
+async def test_failed_run_shows_its_error(sim: SimServer) -> None:
+    async with console(sim, "failing") as (app, pilot):
+        await until(pilot, lambda: app.state.status == "Failed")
+        await until(pilot, lambda: "credentials revoked" in screen_text(app))
+        assert "Failed" in screen_text(app)
+
+
+async def test_step_detail_copy_and_help(sim: SimServer) -> None:
+    async with console(sim, "approval") as (app, pilot):
+        await until(pilot, lambda: pause_kind(app) == "approval")
+        await pilot.press("t", "home", "enter")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "StepDetail")
+        assert '"type": "llm_request_prepared"' in screen_text(app)
+        await pilot.press("escape", "question_mark")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
+        assert "timeline.latest" in screen_text(app) and "task.approve" in screen_text(app)
+        await pilot.press("escape", "/", *"telegram")
+        await until(pilot, lambda: app.query_one(Timeline).current_id is not None)
+        current = app.state.items[app.query_one(Timeline).current_id or ""]
+        assert "telegram" in str(current.content).lower()
+
+
+async def test_keys_can_be_remapped(sim: SimServer) -> None:
+    from phrony_tui.ui.config import Settings
+
+    settings = Settings(keys={"task.approve": "ctrl+y"}, confirm_approvals=False)
+    async with console(sim, "approval", settings=settings) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ApprovalControl))
+        await pilot.press("t", "ctrl+y")
+        await until(pilot, lambda: received(sim, app.run_id), what="approved without confirm")
+        assert received(sim, app.run_id)[0].body["approved"] is True
