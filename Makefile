@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo sim test lint typecheck check clean
+.PHONY: demo sim test lint typecheck snapshots screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+snapshots: $(STAMP)  ## accept the current console snapshots (look at them first)
+	$(BIN)/pytest -q tests/ui/test_snapshots.py --snapshot-update
+
+screenshots: $(STAMP)  ## redraw the README screenshots
+	$(BIN)/python screenshots/make.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -137,7 +137,7 @@ def preview(item: TimelineItem) -> Text:
         status = str(_get(content, "status") or "Pending")
         outcome = _get(content, "outcome")
         if status == "Pending":
-            text.append("⏳ pending ", style="bold yellow")
+            text.append("◆ pending ", style="bold yellow")
         elif isinstance(outcome, dict):
             text.append(f"✔ {describe_outcome(outcome)} ", style="green")
         else:
@@ -153,7 +153,7 @@ def preview(item: TimelineItem) -> Text:
                 one_line(str(_get(f, "filename") or _get(f, "objectKey") or "file"), 40)
                 for f in files
             ]
-            text.append("  📎 " + ", ".join(names), style="dim")
+            text.append("  + files: " + ", ".join(names), style="dim")
     elif kind == "subagentcall":
         text.append(
             "→ " + one_line(str(_get(content, "agent_name") or "sub-agent"), 40), style="bold"

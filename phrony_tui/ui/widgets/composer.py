@@ -90,7 +90,8 @@ class Composer(Vertical):
         if pause is None:
             title.update(Text(IDLE, style="dim italic"))
         else:
-            text = plain(headline(pause, self.state), "bold")
+            text = Text()
+            text.append_text(plain(headline(pause, self.state), "bold"))
             if len(self.pauses) > 1:
                 index = [p.key for p in self.pauses].index(pause.key) + 1
                 text.append(f"   ({index} of {len(self.pauses)} · n/N: next/previous)", "dim")
@@ -180,7 +181,8 @@ class Composer(Vertical):
         task = pause.task
         assert task is not None
         verb = "Approve" if approved else "Reject"
-        text = Text(f"{verb} ", style="bold green" if approved else "bold red")
+        text = Text()
+        text.append(f"{verb} ", style="bold green" if approved else "bold red")
         if task.tool is not None:
             text.append(one_line(task.tool.name, 60))
             if task.tool.operation_name:

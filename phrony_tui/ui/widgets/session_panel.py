@@ -25,7 +25,7 @@ class SessionHeader(Static):
         text.append("trigger  ", style="dim")
         text.append(trigger + "\n")
         text.append("by       ", style="dim")
-        text.append(one_line(session.triggered_by or "—", 30) + "\n")
+        text.append(one_line(session.triggered_by or "—", 26) + "\n")
         text.append("started  ", style="dim")
         text.append(clock(session.started_at))
         text.append("\nfinished ", style="dim")

@@ -36,7 +36,8 @@ class StatusLine(Static):
 
     def tick(self) -> None:
         label, style = CONNECTION_STYLES.get(self.connection, (self.connection, ""))
-        text = Text(label, style=style)
+        text = Text()
+        text.append(label, style=style)
         if self.connection == "reconnecting" and self.retry_at is not None:
             text.append(f" in {max(0, self.retry_at - time.monotonic()):.0f} s", style=style)
         if self.detail:

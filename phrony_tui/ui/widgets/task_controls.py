@@ -49,7 +49,7 @@ class FileChips(Horizontal):
     def show(self, names: list[str], progress: dict[str, str]) -> None:
         self.remove_children()
         chips: list[Static] = [
-            Chip(f"📎 {one_line(name, 40)} ✕", index) for index, name in enumerate(names)
+            Chip(f"{one_line(name, 40)} ✕", index) for index, name in enumerate(names)
         ]
         chips += [
             Static(plain(f"⇡ {one_line(name, 30)} {text}"), classes="chip uploading")
@@ -149,7 +149,8 @@ class OptionsControl(OptionList):
     def __init__(self, task: UserTask) -> None:
         prompts = []
         for index, option in enumerate(task.options):
-            text = Text(f"{index + 1}. " if index < 9 else "   ", style="bold")
+            text = Text()
+            text.append(f"{index + 1}. " if index < 9 else "   ", style="bold")
             text.append(one_line(option.label or option.id, 80))
             if option.description:
                 text.append(" — " + one_line(option.description, 120), style="dim")
