@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from textual._doc import take_svg_screenshot
+from textual.pilot import Pilot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,13 +29,16 @@ def main() -> None:
     out = Path(__file__).resolve().parent
     for name in SHOTS:
         scene = SCENES[name]
+        title = f"phrony-tui · {name.replace('_', ' ')}"
         with scene_app(scene) as (app, run_before):
-            svg = take_svg_screenshot(
-                app=app,
-                terminal_size=scene.size,
-                run_before=run_before,
-                title=f"phrony-tui · {name.replace('_', ' ')}",
-            )
+
+            async def shoot(pilot: Pilot[None], title: str = title) -> None:
+                await run_before(pilot)
+                await pilot.pause()
+                pilot.app.exit(pilot.app.export_screenshot(title=title))
+
+            svg = app.run(headless=True, size=scene.size, auto_pilot=shoot)
+        assert isinstance(svg, str)
         (out / f"{name}.svg").write_text(svg)
         print(f"wrote screenshots/{name}.svg")
 
