@@ -142,13 +142,17 @@ class PhronyClient:
             )
         except httpx.TimeoutException as exc:
             raise APITimeoutError(
-                f"timed out on {method} {path} ({type(exc).__name__})", method=method, path=path
+                f"timed out on {method} {path} ({type(exc).__name__})",
+                method=method,
+                path=path,
+                maybe_sent=not isinstance(exc, httpx.ConnectTimeout),
             ) from None
         except httpx.TransportError as exc:
             raise APIConnectionError(
                 f"cannot reach {self.base_url} on {method} {path}: {self._scrub(exc)}",
                 method=method,
                 path=path,
+                maybe_sent=not isinstance(exc, httpx.ConnectError),
             ) from None
         if not response.is_success:
             raise status_error(

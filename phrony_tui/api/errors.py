@@ -19,12 +19,19 @@ class ConfigError(PhronyError):
 
 
 class APIConnectionError(PhronyError):
-    """The server could not be reached, or the connection broke before a response arrived."""
+    """The server could not be reached, or the connection broke before a response arrived.
 
-    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+    ``maybe_sent`` is False only when the request surely never reached the server (the
+    connection itself failed), so resending it cannot make a duplicate.
+    """
+
+    def __init__(
+        self, message: str, *, method: str = "", path: str = "", maybe_sent: bool = True
+    ) -> None:
         super().__init__(message)
         self.method = method
         self.path = path
+        self.maybe_sent = maybe_sent
 
 
 class APITimeoutError(APIConnectionError):

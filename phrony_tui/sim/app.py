@@ -247,7 +247,7 @@ class SimApp:
         sub = session.subscribe(after)
         sent = 0
         try:
-            yield b"retry: 1000\n\n"
+            yield f"retry: {faults.retry_ms}\n\n".encode()
             while True:
                 if session.ended.is_set() and sub.queue.empty():
                     await asyncio.sleep(2.0 / max(1.0, session.engine.speed))

@@ -17,6 +17,7 @@ FAULT_NAMES = {
     "oversized-every": "send an oversized event before every Nth event",
     "oversized-bytes": "size of an oversized event (default 33554432)",
     "heartbeat-s": "seconds between ': ping' comments (default 15)",
+    "retry-ms": "the 'retry:' advice sent at the start of each stream (default 1000)",
 }
 
 
@@ -35,6 +36,7 @@ class Faults:
     oversized_every: int = 0
     oversized_bytes: int = 33 * 1024 * 1024
     heartbeat_s: float = 15.0
+    retry_ms: int = 1000
     rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
 
     def set(self, name: str, value: str | float) -> None:

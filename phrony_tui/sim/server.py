@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import logging
 import socket
 import threading
@@ -72,6 +74,7 @@ class SimServer:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sock: socket.socket | None = None
+        self._serving: concurrent.futures.Future[None] | None = None
 
     @property
     def base_url(self) -> str:
@@ -90,8 +93,18 @@ class SimServer:
         return {"base_url": self.base_url, "api_key": self.api_key, "agents": self.agents}
 
     def start(self) -> SimServer:
+        """Bind, start the event loop thread, and serve; returns once requests are answered."""
         self._sock = bind_socket(self.host, self.port)
         self.port = self._sock.getsockname()[1]
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(target=loop.run_forever, name="phrony-sim", daemon=True)
+        self._thread.start()
+        self._serve()
+        return self
+
+    def _serve(self) -> None:
+        assert self._loop is not None and self._sock is not None
         config = uvicorn.Config(
             build_app(self.world),
             log_level=self.log_level,
@@ -99,26 +112,34 @@ class SimServer:
             lifespan="off",
             timeout_graceful_shutdown=1,
         )
-        self._server = uvicorn.Server(config)
-        ready = threading.Event()
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            asyncio.set_event_loop(loop)
-            ready.set()
-            assert self._server is not None and self._sock is not None
-            loop.run_until_complete(self._server.serve(sockets=[self._sock]))
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="phrony-sim", daemon=True)
-        self._thread.start()
-        ready.wait()
-        while not self._server.started:
-            if not self._thread.is_alive():
+        server = self._server = uvicorn.Server(config)
+        self._serving = asyncio.run_coroutine_threadsafe(
+            server.serve(sockets=[self._sock]), self._loop
+        )
+        while not server.started:
+            if self._serving.done():
+                self._serving.result()  # raises why it could not start
                 raise RuntimeError("the simulator failed to start")
             threading.Event().wait(0.005)
-        return self
+
+    def _stop_serving(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._serving is not None:
+            with contextlib.suppress(Exception):
+                self._serving.result(15)
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def restart(self, down_for: float = 0.0) -> None:
+        """Stop answering (every open connection is closed), wait, then listen again on the
+        same port. Sessions and running agents live on, as in a server restart behind a
+        load balancer."""
+        self._stop_serving()
+        threading.Event().wait(down_for)
+        self._sock = bind_socket(self.host, self.port)
+        self._serve()
 
     def call(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the server's loop (to change state safely from a test)."""
@@ -130,14 +151,25 @@ class SimServer:
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)
 
     def stop(self) -> None:
-        if self._loop is not None and self._thread is not None and self._thread.is_alive():
+        if self._loop is None or self._thread is None:
+            return
+        if self._thread.is_alive():
             self.call(self.world.engine.shutdown)
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(10)
-        if self._sock is not None:
-            self._sock.close()
+        self._stop_serving()
+        loop = self._loop
+
+        async def drain() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(drain(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        self._thread.join(10)
+        loop.close()
+        self._loop = None
 
     def __enter__(self) -> SimServer:
         return self.start()

@@ -20,7 +20,7 @@ from ..api.models import ItemType, is_terminal
 from ..session import Change, SessionState
 from .config import Settings
 from .controller import Controller
-from .feed import StreamFeed
+from .feed import POLL_INTERVAL, STALL_TIMEOUT, StreamFeed
 from .keys import APP_BINDINGS
 from .messages import (
     AttachFile,
@@ -89,6 +89,8 @@ class ConsoleApp(App[None]):
         show_event_age: bool = True,
         close_client: bool = True,
         steady: bool = False,
+        stall_timeout: float = STALL_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
     ) -> None:
         super().__init__()
         self.client = client
@@ -100,7 +102,14 @@ class ConsoleApp(App[None]):
         self.close_client = close_client
         self.steady = steady
         self.controller = Controller(client, run_id, self.post_message)
-        self.feed = StreamFeed(client, run_id, self.post_message, self._finished)
+        self.feed = StreamFeed(
+            client,
+            run_id,
+            self.post_message,
+            self._finished,
+            stall_timeout=stall_timeout,
+            poll_interval=poll_interval,
+        )
         self._reconcile_timer: Timer | None = None
         self._since_fetch: list[StreamEvent] | None = None
         self.malformed = 0
@@ -162,6 +171,8 @@ class ConsoleApp(App[None]):
     # --- applying data ----------------------------------------------------------------------
 
     def _apply(self, change: Change) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down: its widgets are gone
         state = self.state
         if change.session or change.runs or change.reset:
             self.query_one(SessionHeader).show(state)
@@ -253,12 +264,15 @@ class ConsoleApp(App[None]):
 
     @on(Send)
     def _on_send(self, message: Send) -> None:
-        self.run_worker(self.controller.send(message.body, message.draft_key), group="send")
+        since = max((i.ordinal for i in self.state.items.values()), default=0)
+        self.run_worker(self.controller.send(message.body, message.draft_key, since), group="send")
 
     @on(SendResult)
     def _on_send_result(self, message: SendResult) -> None:
         self.composer.on_send_result(message)
-        if message.ok and not message.draft_key.startswith("reply:"):
+        if message.arrived:
+            self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
+        elif message.ok and not message.draft_key.startswith("reply:"):
             self.notify("Sent", timeout=2)
 
     @on(SkipWait)

@@ -18,13 +18,12 @@ from ..api import PhronyClient
 from ..api.errors import (
     APIConnectionError,
     APIStatusError,
-    APITimeoutError,
     ConflictError,
     PhronyError,
     RateLimitError,
     ServerError,
 )
-from ..api.models import MessageBody
+from ..api.models import ItemType, MessageBody
 from .messages import Reconcile, SendResult, SnapshotLoaded, UploadDone, UploadProgress
 from .sanitize import one_line
 
@@ -52,8 +51,11 @@ class Controller:
             return  # the stream worker reports connection trouble
         self.post(SnapshotLoaded(conversation))
 
-    async def send(self, body: MessageBody, draft_key: str) -> None:
+    async def send(self, body: MessageBody, draft_key: str, since_ordinal: float = 0) -> None:
+        """Post once; retry only what surely did not arrive or what the server asked to retry.
+        After an ambiguous failure, look at the timeline to tell whether it arrived."""
         for attempt in range(SEND_ATTEMPTS):
+            last = attempt + 1 == SEND_ATTEMPTS
             try:
                 await self.client.send_message(body)
             except ConflictError as exc:
@@ -63,23 +65,25 @@ class Controller:
                 return
             except (RateLimitError, ServerError) as exc:
                 wait = exc.retry_after
-                retryable = (
-                    exc.status in (429, 503) and wait is not None and (wait <= MAX_RETRY_AFTER)
-                )
-                if retryable and wait is not None and attempt + 1 < SEND_ATTEMPTS:
-                    await asyncio.sleep(wait)
-                    continue
-                self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
-                return
-            except APITimeoutError as exc:
-                self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
-                self.post(Reconcile("ambiguous send"))
+                if exc.status in (429, 503) and wait is not None and wait <= MAX_RETRY_AFTER:
+                    if not last:
+                        await asyncio.sleep(wait)
+                        continue
+                    self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
+                    return
+                if isinstance(exc, ServerError):
+                    await self._ambiguous(body, draft_key, since_ordinal, exc)
+                else:
+                    self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
                 return
             except APIConnectionError as exc:
-                if attempt + 1 < SEND_ATTEMPTS:
+                if not exc.maybe_sent and not last:
                     await asyncio.sleep(0.5 * (attempt + 1))
                     continue
-                self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
+                if exc.maybe_sent:
+                    await self._ambiguous(body, draft_key, since_ordinal, exc)
+                else:
+                    self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
                 return
             except PhronyError as exc:
                 self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
@@ -91,6 +95,44 @@ class Controller:
     @staticmethod
     def _kept(error: BaseException) -> str:
         return f"Not sent: {describe(error)}. Your draft is kept."
+
+    async def _ambiguous(
+        self, body: MessageBody, draft_key: str, since: float, error: PhronyError
+    ) -> None:
+        arrived = await self.arrived(body, since)
+        if arrived:
+            self.post(SendResult(draft_key, ok=True, arrived=True))
+        elif arrived is False:
+            text = f"Not delivered ({describe(error)}). Your draft is kept: send it again."
+            self.post(SendResult(draft_key, ok=False, error=text, arrived=False))
+        else:
+            text = (
+                f"{describe(error)}: it may or may not have arrived, and the timeline "
+                "cannot be checked now. Your draft is kept; look before sending again."
+            )
+            self.post(SendResult(draft_key, ok=False, error=text))
+        self.post(Reconcile("ambiguous send"))
+
+    async def arrived(self, body: MessageBody, since: float) -> bool | None:
+        """Whether the server has ``body``: its task is no longer pending, or a user turn with
+        its text appeared after ordinal ``since``. None when the timeline cannot be read."""
+        try:
+            conversation = await self.client.get_conversation(body.run_id)
+        except PhronyError:
+            return None
+        for item in conversation.items:
+            content = item.content if isinstance(item.content, dict) else {}
+            if body.user_task_id:
+                if content.get("user_task_id") == body.user_task_id:
+                    return bool(content.get("status", "Pending") != "Pending")
+            elif (
+                item.is_type(ItemType.USER_MESSAGE)
+                and item.run_id == body.run_id
+                and item.ordinal > since
+                and content.get("text", "") == (body.text or body.message or "")
+            ):
+                return True
+        return False
 
     async def skip_wait(self, run_id: str) -> None:
         try:

@@ -1,7 +1,11 @@
 """The stream worker: owns the SSE connection, parses, batches, posts. Never touches widgets.
 
 After every (re)connect it takes a fresh ``/conversation`` (the stream does not replay what was
-missed) while holding back the events that arrive meanwhile, then releases them on top.
+missed) while holding back the events that arrive meanwhile, then releases them on top. A
+stream that ends, breaks, stalls or trickles is retried with capped exponential backoff and
+jitter (never sooner than the server's ``retry:``); after a few failures in a row the worker
+polls ``GET /v1/runs/{runId}`` and ``/conversation`` between tries. A refused key or an unknown
+run stops it: retrying those forever would help no one.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ..api.errors import (
     NotFoundError,
     PermissionDeniedError,
     PhronyError,
+    StreamTimeoutError,
 )
 from .controller import describe
 from .messages import ConnectionChanged, SnapshotLoaded, StreamBatch
@@ -28,11 +33,17 @@ FLUSH_INTERVAL = 0.03
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 15.0
 MAX_BATCH = 2000
+#: No complete event or heartbeat for this long (3 heartbeats): the stream is dead.
+STALL_TIMEOUT = 45.0
+#: Failures in a row before polling fills the gaps between tries.
+POLL_AFTER = 3
+POLL_INTERVAL = 3.0
+FATAL = (AuthenticationError, PermissionDeniedError, NotFoundError)
 
 
 def backoff(attempt: int, server_hint: float | None = None) -> float:
-    """Exponential with full jitter over the upper half, capped; never below the server's
-    ``retry:`` advice."""
+    """Exponential with jitter over the upper half, capped; never below the server's
+    ``retry:`` advice (itself capped)."""
     ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
     delay = random.uniform(ceiling / 2, ceiling)
     return max(delay, min(server_hint or 0.0, BACKOFF_CAP))
@@ -45,16 +56,24 @@ class StreamFeed:
         run_id: str,
         post: Callable[[Message], bool],
         finished: Callable[[], bool],
+        *,
+        stall_timeout: float = STALL_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
     ) -> None:
         self.client = client
         self.run_id = run_id
         self.post = post
         self.finished = finished
+        self.stall_timeout = stall_timeout
+        self.poll_interval = poll_interval
         self.wake = asyncio.Event()
+        self.reconnects = 0
+        self.went_live = False
         self._events: list[StreamEvent] = []
         self._malformed = 0
         self._hold = False
-        self.went_live = False
+        self._last_item = 0.0
+        self._stalled = False
 
     async def run(self) -> None:
         attempt = 0
@@ -69,7 +88,7 @@ class StreamFeed:
                     finally:
                         hint = (stream.retry_ms or 0) / 1000 or None
                 detail = "stream closed"
-            except (AuthenticationError, PermissionDeniedError, NotFoundError) as exc:
+            except FATAL as exc:
                 self.post(ConnectionChanged("offline", describe(exc)))
                 return
             except APIStatusError as exc:
@@ -82,19 +101,47 @@ class StreamFeed:
             if self.finished():
                 self.post(ConnectionChanged("finished"))
                 return
+            self.reconnects += 1
             delay = backoff(attempt, hint)
             attempt += 1
-            self.post(ConnectionChanged("reconnecting", detail, retry_in=delay))
             self.wake.clear()
+            if attempt >= POLL_AFTER:
+                self.post(ConnectionChanged("polling", detail, retry_in=delay))
+                if not await self._poll_for(delay):
+                    return
+            else:
+                self.post(ConnectionChanged("reconnecting", detail, retry_in=delay))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout=delay)
+
+    async def _poll_for(self, duration: float) -> bool:
+        """Poll the run and its conversation until the next stream try; False to stop."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + duration
+        while True:
+            try:
+                await self.client.get_run(self.run_id)
+                self.post(SnapshotLoaded(await self.client.get_conversation(self.run_id)))
+            except FATAL as exc:
+                self.post(ConnectionChanged("offline", describe(exc)))
+                return False
+            except PhronyError:
+                pass
+            remaining = deadline - loop.time()
+            if remaining <= 0 or self.wake.is_set():
+                return True
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=delay)
+                await asyncio.wait_for(self.wake.wait(), min(self.poll_interval, remaining))
 
     async def _live(self, stream: EventStream) -> None:
         """Connected: take the truth with live events held back until it is posted, then
         pass events on until the stream ends (a stream error propagates)."""
         self._hold = True
+        self._stalled = False
+        self._last_item = asyncio.get_running_loop().time()
         flusher = asyncio.create_task(self._flusher())
         reader = asyncio.create_task(self._read(stream))
+        watchdog = asyncio.create_task(self._watchdog(reader))
         try:
             conversation = await self.client.get_conversation(self.run_id)
             self.post(SnapshotLoaded(conversation))
@@ -102,21 +149,40 @@ class StreamFeed:
             self.went_live = True
             self._hold = False
             self._flush()
-            await reader
+            try:
+                await reader
+            except asyncio.CancelledError:
+                if not self._stalled:
+                    raise
+                raise StreamTimeoutError(
+                    f"no event or heartbeat for {self.stall_timeout:g} s"
+                ) from None
         finally:
             self._hold = False
-            flusher.cancel()
-            reader.cancel()
+            for task in (flusher, reader, watchdog):
+                task.cancel()
             self._flush()
 
     async def _read(self, stream: EventStream) -> None:
+        loop = asyncio.get_running_loop()
         async for item in stream:
+            self._last_item = loop.time()
             if isinstance(item, StreamEvent):
                 self._events.append(item)
                 if len(self._events) >= MAX_BATCH and not self._hold:
                     self._flush()
             elif isinstance(item, MalformedEvent):
                 self._malformed += 1
+
+    async def _watchdog(self, reader: asyncio.Task[None]) -> None:
+        """A stream that stalls or trickles (bytes but no complete event) is dead."""
+        loop = asyncio.get_running_loop()
+        while not reader.done():
+            await asyncio.sleep(min(1.0, self.stall_timeout / 4))
+            if loop.time() - self._last_item > self.stall_timeout:
+                self._stalled = True
+                reader.cancel()
+                return
 
     async def _flusher(self) -> None:
         while True:

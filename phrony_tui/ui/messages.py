@@ -72,6 +72,7 @@ class SendResult(Message):
     ok: bool
     error: str = ""
     conflict: bool = False
+    arrived: bool | None = None
 
 
 @dataclass

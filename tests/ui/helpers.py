@@ -83,3 +83,13 @@ def pause_kind(app: ConsoleApp) -> str | None:
 async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause(0.05)
     await asyncio.sleep(0)
+
+
+async def shows(pilot: Pilot[None], app: ConsoleApp, *texts: str, timeout: float = 10.0) -> None:
+    """Wait until the screen shows every one of ``texts``."""
+    await until(
+        pilot,
+        lambda: all(t in screen_text(app) for t in texts),
+        timeout=timeout,
+        what=f"screen to show {texts!r}",
+    )

@@ -9,19 +9,19 @@ from phrony_tui.sim import SimServer
 from phrony_tui.ui.screens.prompts import Prompt
 from phrony_tui.ui.widgets.task_controls import AnswerInput, ApprovalControl, ConfirmBar, ReplyArea
 from phrony_tui.ui.widgets.timeline import Timeline
-from tests.ui.helpers import console, pause_kind, received, screen_text, until
+from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
 
 
 async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
     (tmp_path / "brief.txt").write_text("the brief")
     async with console(sim, "chat") as (app, pilot):
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
-        assert "waiting for your reply" in screen_text(app)
+        await shows(pilot, app, "waiting for your reply")
         await pilot.press("ctrl+o")
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*str(tmp_path / "brief.txt"), "enter")
         await until(pilot, lambda: app.composer.files, what="upload finished")
-        assert "brief.txt" in screen_text(app)
+        await shows(pilot, app, "brief.txt")
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
         await pilot.press(*"What is [b]this[/b]?", "enter")
         await until(
@@ -32,7 +32,7 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         (sent,) = received(sim, app.run_id)
         assert sent.status == 202 and sent.body["text"] == "What is [b]this[/b]?"
         assert sent.body["files"][0]["filename"] == "brief.txt"
-        assert "What is [b]this[/b]?" in screen_text(app)  # literal, not bold markup
+        await shows(pilot, app, "What is [b]this[/b]?")  # literal, not bold markup
         assert app.composer.files == [] and app.query_one(ReplyArea).text == ""
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply again")
         await pilot.press(*"done", "enter")
@@ -51,12 +51,16 @@ async def test_newline_does_not_send(sim: SimServer) -> None:
 async def test_approve_with_confirmation(sim: SimServer) -> None:
     async with console(sim, "approval") as (app, pilot):
         await until(pilot, lambda: isinstance(app.focused, ApprovalControl), what="approval")
-        text = screen_text(app)
-        assert "Approval required: Telegram · Send Message" in text
-        assert "telegram · send_message" in text and '"chat_id": "@phrony-ops"' in text
+        await shows(
+            pilot,
+            app,
+            "Approval required: Telegram · Send Message",
+            "telegram · send_message",
+            '"chat_id": "@phrony-ops"',
+        )
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.focused, ConfirmBar), what="confirmation")
-        assert "Approve telegram · send_message with" in screen_text(app)
+        await shows(pilot, app, "Approve telegram · send_message with")
         assert received(sim, app.run_id) == []
         await pilot.press("y")
         await until(pilot, lambda: received(sim, app.run_id), what="the POST")
@@ -75,7 +79,7 @@ async def test_reject_with_a_comment_and_a_cancelled_confirmation(sim: SimServer
         await until(pilot, lambda: isinstance(app.focused, ApprovalControl))
         await pilot.press("c", *"not today", "enter", "r")
         await until(pilot, lambda: isinstance(app.focused, ConfirmBar))
-        assert "comment: not today" in screen_text(app)
+        await shows(pilot, app, "comment: not today")
         await pilot.press("enter")
         await until(pilot, lambda: received(sim, app.run_id))
         (sent,) = received(sim, app.run_id)
@@ -87,7 +91,8 @@ async def test_reject_with_a_comment_and_a_cancelled_confirmation(sim: SimServer
 async def test_options_text_and_number(sim: SimServer) -> None:
     async with console(sim, "forms") as (app, pilot):
         await until(pilot, lambda: pause_kind(app) == "multi_option", what="options")
-        assert "1. Email" in screen_text(app) and "2. SMS" in screen_text(app)
+        await until(pilot, lambda: "1. Email" in screen_text(app), what="options drawn")
+        await shows(pilot, app, "2. SMS")
         await pilot.press("2", "enter")
         await until(pilot, lambda: pause_kind(app) == "text", what="text task")
         await until(pilot, lambda: isinstance(app.focused, AnswerInput))
@@ -115,7 +120,7 @@ async def test_aitl_answered_inside_a_sub_agent_and_dashboard_only_refused(
         for _ in range(3):
             kinds.append(pause_kind(app))
             if pause_kind(app) == "anomaly_alert":
-                assert "complete it in the Phrony dashboard" in screen_text(app)
+                await shows(pilot, app, "complete it in the Phrony dashboard")
                 await pilot.press("k")  # nothing is sent for a dashboard-only task
             app.composer.select(1)
             await pilot.pause()
@@ -152,7 +157,7 @@ async def test_browse_sub_agent_runs(sim: SimServer) -> None:
         await pilot.pause()
         timeline = app.query_one(Timeline)
         assert timeline.rows and all(app.state.items[i].run_id == child.id for i in timeline.rows)
-        assert "showing Analyst only" in screen_text(app)
+        await shows(pilot, app, "showing Analyst only")
         await pilot.press("t", "A")
         await until(pilot, lambda: timeline.run_filter is None)
         assert len(timeline.rows) == len(app.state.items)
@@ -171,7 +176,7 @@ async def test_acknowledge_alert_and_skip_timer(sim: SimServer) -> None:
         await until(pilot, lambda: [p.kind for p in app.composer.pauses] == ["timer"])
         (ack,) = received(sim, app.run_id)
         assert set(ack.body) == {"runId", "userTaskId"}
-        assert "Waiting for a timer" in screen_text(app) and "left" in screen_text(app)
+        await shows(pilot, app, "Waiting for a timer", "left")
         await pilot.press("s")
         await until(pilot, lambda: app.state.status == "Completed", what="completed")
         assert received(sim, app.run_id)[-1].path.endswith("/skip-agent-wait")
@@ -188,7 +193,7 @@ async def test_failed_run_shows_its_error(sim: SimServer) -> None:
     async with console(sim, "failing") as (app, pilot):
         await until(pilot, lambda: app.state.status == "Failed")
         await until(pilot, lambda: "credentials revoked" in screen_text(app))
-        assert "Failed" in screen_text(app)
+        await shows(pilot, app, "Failed")
 
 
 async def test_step_detail_copy_and_help(sim: SimServer) -> None:
@@ -196,10 +201,10 @@ async def test_step_detail_copy_and_help(sim: SimServer) -> None:
         await until(pilot, lambda: pause_kind(app) == "approval")
         await pilot.press("t", "home", "enter")
         await until(pilot, lambda: app.screen.__class__.__name__ == "StepDetail")
-        assert '"type": "llm_request_prepared"' in screen_text(app)
+        await shows(pilot, app, '"type": "llm_request_prepared"')
         await pilot.press("escape", "question_mark")
         await until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
-        assert "timeline.latest" in screen_text(app) and "task.approve" in screen_text(app)
+        await shows(pilot, app, "timeline.latest", "task.approve")
         await pilot.press("escape", "/", *"telegram")
         await until(pilot, lambda: app.query_one(Timeline).current_id is not None)
         current = app.state.items[app.query_one(Timeline).current_id or ""]
