@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import os
 from collections.abc import AsyncIterator, Callable, Generator, Mapping
@@ -12,9 +13,10 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .config import ApiKey, ClientConfig
+from .deep_json import loads_deep
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -35,6 +37,7 @@ from .models import (
     StartRunResponse,
 )
 from .stream import DEFAULT_MAX_EVENT_BYTES, SSEParser, StreamItem
+from .tolerant import validate_tolerant
 
 M = TypeVar("M", bound=BaseModel)
 ProgressCallback = Callable[[int, int], None]
@@ -176,7 +179,12 @@ class PhronyClient:
             return model.model_validate({})
         try:
             return model.model_validate_json(response.content)
-        except ValueError as exc:
+        except ValidationError as exc:
+            deep = "recursion limit" in str(exc)
+        try:
+            data = loads_deep(response.content) if deep else json.loads(response.content)
+            return validate_tolerant(model, data)
+        except (ValueError, RecursionError) as exc:
             raise PhronyError(
                 f"unexpected response body on {method} {path}: {str(exc)[:300]}"
             ) from None

@@ -9,13 +9,13 @@ stream can end mapped to one typed outcome.
 from __future__ import annotations
 
 import codecs
-import json
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 
 from httpx_sse._decoders import SSEDecoder, SSELineDecoder
 from pydantic import ValidationError
 
+from .deep_json import loads_deep
 from .errors import EventTooLargeError
 from .models import StreamEvent
 
@@ -42,22 +42,35 @@ StreamItem = StreamEvent | Heartbeat | MalformedEvent
 
 
 def parse_event_data(data: str, event_id: str | None) -> StreamEvent | MalformedEvent:
-    """Parse one event's joined ``data``. The spec joins lines with ``\\n``; Phrony's SDK joins
-    with nothing, so a payload split inside a JSON string is retried that way."""
+    """Parse one event's joined ``data`` with pydantic's JSON parser. The spec joins lines with
+    ``\\n``; Phrony's SDK joins with nothing, so a payload split inside a JSON string is
+    retried that way; a payload nested too deeply is read with its depths cut."""
+    event = _parse(data, event_id)
+    if isinstance(event, MalformedEvent) and "\n" in data and event.reason.startswith("not JSON"):
+        joined = _parse(data.replace("\n", ""), event_id)
+        if isinstance(joined, StreamEvent):
+            return joined
+    return event
+
+
+def _parse(data: str, event_id: str | None) -> StreamEvent | MalformedEvent:
     try:
-        payload = json.loads(data)
-    except ValueError as exc:
-        try:
-            payload = json.loads(data.replace("\n", ""))
-        except ValueError:
-            return MalformedEvent(data[:2000], f"not JSON: {exc}", event_id)
-    if not isinstance(payload, dict):
-        return MalformedEvent(data[:2000], "data is not a JSON object", event_id)
-    try:
-        event = StreamEvent.model_validate(payload)
+        event = StreamEvent.model_validate_json(data)
     except ValidationError as exc:
-        reason = f"unexpected shape: {exc.error_count()} errors"
-        return MalformedEvent(data[:2000], reason, event_id)
+        error = exc.errors()[0]
+        if error["type"] != "json_invalid":
+            shape = (
+                "data is not a JSON object"
+                if error["type"] == "model_type"
+                else (f"unexpected shape: {exc.error_count()} errors")
+            )
+            return MalformedEvent(data[:2000], shape, event_id)
+        if "recursion limit" not in str(error.get("ctx", {}).get("error", "")):
+            return MalformedEvent(data[:2000], f"not JSON: {error['msg']}", event_id)
+        try:
+            event = StreamEvent.model_validate(loads_deep(data))
+        except (ValueError, RecursionError):
+            return MalformedEvent(data[:2000], "nested too deeply to read", event_id)
     event.event_id = event_id
     return event
 

@@ -31,6 +31,7 @@ from ..api.models import (
     is_waiting,
     same_type,
 )
+from ..api.tolerant import validate_tolerant
 from .tasks import UserTask
 
 
@@ -222,13 +223,13 @@ class SessionState:
                 change.reconcile = True
             else:
                 handler(event, change)
-        except (ValidationError, TypeError, ValueError, KeyError):
+        except (ValidationError, TypeError, ValueError, KeyError, RecursionError):
             self.unknown_events += 1
             change.reconcile = True
         return change
 
     def _on_step(self, event: StreamEvent, change: Change) -> None:
-        item = TimelineItem.model_validate(event.data)
+        item = validate_tolerant(TimelineItem, event.data)
         if item.run_id not in self.runs:
             change.reconcile = True  # a run we have not seen yet: fetch the tree
         self._put_item(item, change)
@@ -238,7 +239,7 @@ class SessionState:
 
     def _on_run(self, event: StreamEvent, change: Change) -> None:
         if event.subject.endswith("subagent.spawned"):
-            spawned = SubagentSpawnedData.model_validate(event.data)
+            spawned = validate_tolerant(SubagentSpawnedData, event.data)
             if spawned.run_id not in self.runs:
                 self.runs[spawned.run_id] = RunNode(
                     spawned.run_id,
@@ -250,14 +251,14 @@ class SessionState:
                 self._link_children()
                 change.runs.add(spawned.run_id)
             return
-        summary = RunSummary.model_validate(event.data)
+        summary = validate_tolerant(RunSummary, event.data)
         is_new = summary.id not in self.runs
         self._put_run(summary, change)
         if is_new:
             self._link_children()
 
     def _on_session(self, event: StreamEvent, change: Change) -> None:
-        data = SessionEventData.model_validate(event.data)
+        data = validate_tolerant(SessionEventData, event.data)
         if self.session is None:
             change.reconcile = True
             return
@@ -277,7 +278,7 @@ class SessionState:
         change.session = True
 
     def _on_user_task(self, event: StreamEvent, change: Change) -> None:
-        data = UserTaskEventData.model_validate(event.data)
+        data = validate_tolerant(UserTaskEventData, event.data)
         task = self.tasks.get(data.user_task_id)
         if task is None:
             # The UserTaskReq step carries the task; until it arrives, fetch the truth.
@@ -342,7 +343,7 @@ class SessionState:
         if not isinstance(item.content, dict):
             return
         try:
-            content = UserTaskContent.model_validate(item.content)
+            content = validate_tolerant(UserTaskContent, item.content)
         except ValidationError:
             return
         old = self.tasks.get(content.user_task_id)

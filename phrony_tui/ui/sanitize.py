@@ -8,6 +8,8 @@ from typing import Any
 
 from rich.text import Text
 
+from ..api.deep_json import cap_depth
+
 _BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 
 
@@ -48,8 +50,10 @@ def to_json(value: Any, *, indent: int | None = 2, limit: int | None = None) -> 
     """JSON for display: tolerant of anything, cut at ``limit`` characters."""
     try:
         text = json.dumps(value, indent=indent, ensure_ascii=False, default=str)
-    except (ValueError, RecursionError):
-        text = repr(value)[: limit or 10_000]
+    except RecursionError:
+        text = json.dumps(cap_depth(value), indent=indent, ensure_ascii=False, default=str)
+    except ValueError:
+        text = "(not displayable as JSON)"
     if limit is not None and len(text) > limit:
         text = text[:limit] + f"… ({len(text) - limit:,} more characters)"
     return clean(text)

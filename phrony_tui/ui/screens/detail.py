@@ -14,7 +14,9 @@ from ..sanitize import plain, to_json
 
 def step_json(item: TimelineItem) -> str:
     """The step as the API sent it (wire names), pretty-printed and sanitized."""
-    return to_json(item.model_dump(by_alias=True, mode="json"))
+    wire = item.model_dump(by_alias=True, mode="json", exclude={"content"})
+    # ``content`` is passed as it came: pydantic's serializer refuses very deep values.
+    return to_json({**wire, "content": item.content})
 
 
 class StepDetail(ModalScreen[None]):
