@@ -24,6 +24,7 @@ class WireModel(BaseModel):
         populate_by_name=True,
         alias_generator=to_camel,
         protected_namespaces=(),
+        allow_inf_nan=False,
     )
 
     def to_wire(self) -> dict[str, Any]:
@@ -34,7 +35,9 @@ class WireModel(BaseModel):
 class SnakeModel(BaseModel):
     """Base for step ``content`` objects, whose keys are snake_case on the wire."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, protected_namespaces=(), allow_inf_nan=False
+    )
 
 
 class Status(StrEnum):
@@ -114,9 +117,9 @@ class StartContext(WireModel):
     user_input: JSON = None
     llm_model: str | None = None
     instructions: str | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    top_k: float | None = None
+    temperature: int | float | None = None
+    top_p: int | float | None = None
+    top_k: int | float | None = None
     max_depth: int | None = None
     can_execute_sub_agents: bool | None = None
     sub_agent_execution_model: str | None = None
@@ -135,7 +138,7 @@ class Session(WireModel):
     trigger_id: str | None = None
     trigger_name: str | None = None
     status: str = ""
-    total_tokens_used: float = 0
+    total_tokens_used: int | float = 0
     output: JSON = None
     error: str | None = None
     started_at: str | None = None
@@ -165,7 +168,7 @@ class RunSummary(WireModel):
     parent_run_id: str | None = None
     depth: int = 0
     status: str = ""
-    total_tokens_used: float = 0
+    total_tokens_used: int | float = 0
     output: JSON = None
     error: str | None = None
     started_at: str | None = None
@@ -185,11 +188,11 @@ class TimelineItem(WireModel):
 
     id: str
     run_id: str
-    sequence: float = 0
-    ordinal: float = 0
+    sequence: int | float = 0
+    ordinal: int | float = 0
     type: str = ""
     content: JSON = None
-    tokens_used: float | None = None
+    tokens_used: int | float | None = None
     error: str | None = None
     started_at: str | None = None
     finished_at: str | None = None
@@ -212,7 +215,7 @@ class RunInfo(WireModel):
     output: JSON = None
     error: str | None = None
     session_id: str | None = None
-    total_tokens_used: float | None = None
+    total_tokens_used: int | float | None = None
     agent_id: str | None = None
     parent_run_id: str | None = None
     depth: int | None = None
@@ -222,7 +225,7 @@ class StartRunResponse(WireModel):
     session_id: str
     run_id: str
     status: str = ""
-    total_tokens_used: float = 0
+    total_tokens_used: int | float = 0
     output: JSON = None
     error: str | None = None
     agent_id: str | None = None
@@ -262,7 +265,7 @@ class MessageBody(WireModel):
     approved: bool | None = None
     selected_option_id: str | None = None
     text_value: str | None = None
-    number_value: float | None = None
+    number_value: int | float | None = None
     metadata: dict[str, Any] | None = None
     text: str | None = None
     message: str | None = None
@@ -310,7 +313,7 @@ class TaskOutcome(SnakeModel):
     approved: bool | None = None
     selected_option_id: str | None = None
     text_value: str | None = None
-    number_value: float | None = None
+    number_value: int | float | None = None
     metadata: dict[str, Any] | None = None
 
 
@@ -353,7 +356,7 @@ class StreamEvent(WireModel):
 class SessionEventData(WireModel):
     session_id: str | None = None
     status: str = ""
-    total_tokens_used: float | None = None
+    total_tokens_used: int | float | None = None
     output: JSON = None
     error: str | None = None
 

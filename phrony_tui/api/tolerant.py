@@ -31,7 +31,7 @@ def _coerce(kind: str, value: Any) -> Any:
         if isinstance(value, dict | list):
             return json.dumps(value, default=str)[:10_000]
         return str(value)
-    if kind.startswith(("float", "int", "decimal")):
+    if kind.startswith(("float", "int", "decimal", "finite")):
         return 0
     if kind.startswith("bool"):
         return bool(value)

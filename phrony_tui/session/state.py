@@ -9,6 +9,7 @@ Applying any of a session's events after its final snapshot therefore changes no
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +125,11 @@ class SessionState:
     def timeline(self) -> list[TimelineItem]:
         """Items sorted by ordinal (then id, for equal ordinals)."""
         return [self.items[item_id] for _, item_id in self._order]
+
+    def iter_latest_first(self) -> Iterator[TimelineItem]:
+        """Items from the newest, lazily (for "the latest X of run Y")."""
+        for _, item_id in reversed(self._order):
+            yield self.items[item_id]
 
     def timeline_ids(self) -> list[str]:
         return [item_id for _, item_id in self._order]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,6 +46,8 @@ from .widgets.status_line import StatusLine
 from .widgets.timeline import Timeline
 
 RECONCILE_DEBOUNCE = 0.25
+#: Events kept to re-apply over a snapshot that was fetched while they arrived.
+EVENT_LOG = 20_000
 
 
 def styles_path() -> Path:
@@ -101,17 +104,20 @@ class ConsoleApp(App[None]):
         self.show_event_age = show_event_age
         self.close_client = close_client
         self.steady = steady
-        self.controller = Controller(client, run_id, self.post_message)
+        self._applied = 0
+        self._event_log: deque[tuple[int, StreamEvent]] = deque(maxlen=EVENT_LOG)
+        self._snapshot_start = -1
+        self.controller = Controller(client, run_id, self.post_message, self._events_applied)
         self.feed = StreamFeed(
             client,
             run_id,
             self.post_message,
             self._finished,
+            self._events_applied,
             stall_timeout=stall_timeout,
             poll_interval=poll_interval,
         )
         self._reconcile_timer: Timer | None = None
-        self._since_fetch: list[StreamEvent] | None = None
         self.malformed = 0
 
     # --- layout -----------------------------------------------------------------------------
@@ -190,7 +196,7 @@ class ConsoleApp(App[None]):
         if change.tasks or change.runs or change.reset:
             began = self.composer.refresh_pauses()
             if began and not self._busy():
-                self.composer.focus_control()
+                self.composer.focus_control(unless=self._busy)
         self.status_line.tick()
 
     def _busy(self) -> bool:
@@ -204,14 +210,21 @@ class ConsoleApp(App[None]):
             return True
         return isinstance(focused, TextArea) and bool(focused.text)
 
+    def _events_applied(self) -> int:
+        return self._applied
+
     @on(SnapshotLoaded)
     def _on_snapshot(self, message: SnapshotLoaded) -> None:
-        """The truth replaces the state; events applied while it was being fetched may be
-        newer than it, so they go on top again (every merge is monotonic)."""
+        """The truth replaces the state, unless a snapshot fetched later was applied already.
+        Events applied since this one's fetch began may be newer than it, so they go on top
+        again (every merge is monotonic)."""
+        if message.start < self._snapshot_start:
+            return
+        self._snapshot_start = message.start
         change = self.state.apply_conversation(message.conversation)
-        replay, self._since_fetch = self._since_fetch or [], None
-        for event in replay:
-            change.merge(self.state.apply_event(event))
+        for seq, event in self._event_log:
+            if seq > message.start:
+                change.merge(self.state.apply_event(event))
         change.reconcile = False
         self._apply(change)
 
@@ -219,9 +232,9 @@ class ConsoleApp(App[None]):
     def _on_batch(self, message: StreamBatch) -> None:
         total = Change()
         for event in message.events:
+            self._applied += 1
+            self._event_log.append((self._applied, event))
             total.merge(self.state.apply_event(event))
-        if self._since_fetch is not None:
-            self._since_fetch.extend(message.events)
         if message.malformed:
             self.malformed += message.malformed
             self.status_line.malformed = self.malformed
@@ -237,13 +250,13 @@ class ConsoleApp(App[None]):
         self._schedule_reconcile()
 
     def _schedule_reconcile(self) -> None:
-        if self._reconcile_timer is not None:
-            self._reconcile_timer.stop()
-        self._reconcile_timer = self.set_timer(RECONCILE_DEBOUNCE, self._reconcile_now)
+        """At most one reconcile per debounce interval, however many events ask for one."""
+        if self._reconcile_timer is None:
+            self._reconcile_timer = self.set_timer(RECONCILE_DEBOUNCE, self._reconcile_now)
 
     def _reconcile_now(self) -> None:
-        self._since_fetch = []
-        self.run_worker(self.controller.snapshot(), group="reconcile", exclusive=True)
+        self._reconcile_timer = None
+        self.run_worker(self.controller.snapshot(), group="reconcile")
 
     @on(ConnectionChanged)
     def _on_connection(self, message: ConnectionChanged) -> None:
@@ -281,25 +294,32 @@ class ConsoleApp(App[None]):
 
     @on(AttachFile)
     def _on_attach(self, message: AttachFile) -> None:
-        self.composer.uploading[Path(message.path).name] = "starting…"
+        path = str(Path(message.path).expanduser())
+        upload_id = f"{message.draft_key}|{path}"
+        if upload_id in self.composer.uploading:
+            return
+        self.composer.uploading[upload_id] = (Path(path).name or path, "starting…")
         self.composer.show_files()
-        self.run_worker(self.controller.upload(message.path), group="upload")
+        self.run_worker(self.controller.upload(path, upload_id), group="upload")
 
     @on(UploadProgress)
     def _on_upload_progress(self, message: UploadProgress) -> None:
-        bar_width = 12
-        done = int(bar_width * message.sent / max(1, message.total))
+        entry = self.composer.uploading.get(message.upload_id)
+        if entry is None:
+            return
+        width = 12
+        done = int(width * message.sent / max(1, message.total))
         percent = 100 * message.sent // max(1, message.total)
-        self.composer.uploading[message.name] = (
-            "█" * done + "░" * (bar_width - done) + (f" {percent}%")
-        )
+        bar = "█" * done + "░" * (width - done) + f" {percent}%"
+        self.composer.uploading[message.upload_id] = (entry[0], bar)
         self.composer.show_files()
 
     @on(UploadDone)
     def _on_upload_done(self, message: UploadDone) -> None:
-        self.composer.uploading.pop(message.name, None)
+        self.composer.uploading.pop(message.upload_id, None)
+        draft_key = message.upload_id.split("|", 1)[0]
         if message.ref is not None:
-            self.composer.add_file(message.ref)
+            self.composer.add_file(draft_key, message.ref)
         else:
             self.composer.show_files()
             self.composer.set_error(
@@ -418,9 +438,14 @@ class ConsoleApp(App[None]):
         search.focus()
 
     def action_attach(self) -> None:
+        pause = self.composer.selected
+        if pause is None or pause.kind != "reply":
+            return
+        key = pause.key
+
         def chosen(path: str | None) -> None:
             if path:
-                self.post_message(AttachFile(path))
+                self.post_message(AttachFile(path, key))
             self.composer.focus_control()
 
         self.push_screen(Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen)

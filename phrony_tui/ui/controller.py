@@ -39,17 +39,25 @@ def describe(error: BaseException) -> str:
 
 
 class Controller:
-    def __init__(self, client: PhronyClient, run_id: str, post: Callable[[Message], bool]):
+    def __init__(
+        self,
+        client: PhronyClient,
+        run_id: str,
+        post: Callable[[Message], bool],
+        events_applied: Callable[[], int],
+    ) -> None:
         self.client = client
         self.run_id = run_id
         self.post = post
+        self.events_applied = events_applied
 
     async def snapshot(self) -> None:
+        start = self.events_applied()
         try:
             conversation = await self.client.get_conversation(self.run_id)
         except PhronyError:
             return  # the stream worker reports connection trouble
-        self.post(SnapshotLoaded(conversation))
+        self.post(SnapshotLoaded(conversation, start))
 
     async def send(self, body: MessageBody, draft_key: str, since_ordinal: float = 0) -> None:
         """Post once; retry only what surely did not arrive or what the server asked to retry.
@@ -144,9 +152,8 @@ class Controller:
         self.post(SendResult(f"timer:{run_id}", ok=True))
         self.post(Reconcile("skipped"))
 
-    async def upload(self, path: str) -> None:
-        file = Path(path).expanduser()
-        name = file.name or path
+    async def upload(self, path: str, upload_id: str) -> None:
+        file = Path(path)
         last = 0.0
 
         def progress(sent: int, total: int) -> None:
@@ -154,11 +161,11 @@ class Controller:
             now = time.monotonic()
             if sent in (0, total) or now - last > 0.1:
                 last = now
-                self.post(UploadProgress(name, sent, total))
+                self.post(UploadProgress(upload_id, sent, total))
 
         try:
             ref = await self.client.upload_file(file, progress=progress)
         except PhronyError as exc:
-            self.post(UploadDone(name, error=describe(exc)))
+            self.post(UploadDone(upload_id, file.name or path, error=describe(exc)))
             return
-        self.post(UploadDone(name, ref=ref))
+        self.post(UploadDone(upload_id, file.name or path, ref=ref))

@@ -38,6 +38,8 @@ STALL_TIMEOUT = 45.0
 #: Failures in a row before polling fills the gaps between tries.
 POLL_AFTER = 3
 POLL_INTERVAL = 3.0
+#: A connection live this long counts as healthy: the backoff starts over after it.
+HEALTHY_AFTER = 5.0
 FATAL = (AuthenticationError, PermissionDeniedError, NotFoundError)
 
 
@@ -56,6 +58,7 @@ class StreamFeed:
         run_id: str,
         post: Callable[[Message], bool],
         finished: Callable[[], bool],
+        events_applied: Callable[[], int],
         *,
         stall_timeout: float = STALL_TIMEOUT,
         poll_interval: float = POLL_INTERVAL,
@@ -64,6 +67,7 @@ class StreamFeed:
         self.run_id = run_id
         self.post = post
         self.finished = finished
+        self.events_applied = events_applied
         self.stall_timeout = stall_timeout
         self.poll_interval = poll_interval
         self.wake = asyncio.Event()
@@ -73,9 +77,11 @@ class StreamFeed:
         self._malformed = 0
         self._hold = False
         self._last_item = 0.0
+        self._live_since = 0.0
         self._stalled = False
 
     async def run(self) -> None:
+        loop = asyncio.get_running_loop()
         attempt = 0
         hint: float | None = None
         while True:
@@ -96,8 +102,8 @@ class StreamFeed:
                 hint = exc.retry_after
             except PhronyError as exc:
                 detail = describe(exc)
-            if self.went_live:
-                attempt = 0
+            if self.went_live and loop.time() - self._live_since >= HEALTHY_AFTER:
+                attempt = 0  # healthy for a while: start backing off from scratch
             if self.finished():
                 self.post(ConnectionChanged("finished"))
                 return
@@ -121,7 +127,9 @@ class StreamFeed:
         while True:
             try:
                 await self.client.get_run(self.run_id)
-                self.post(SnapshotLoaded(await self.client.get_conversation(self.run_id)))
+                start = self.events_applied()
+                conversation = await self.client.get_conversation(self.run_id)
+                self.post(SnapshotLoaded(conversation, start))
             except FATAL as exc:
                 self.post(ConnectionChanged("offline", describe(exc)))
                 return False
@@ -143,10 +151,12 @@ class StreamFeed:
         reader = asyncio.create_task(self._read(stream))
         watchdog = asyncio.create_task(self._watchdog(reader))
         try:
+            start = self.events_applied()
             conversation = await self.client.get_conversation(self.run_id)
-            self.post(SnapshotLoaded(conversation))
+            self.post(SnapshotLoaded(conversation, start))
             self.post(ConnectionChanged("live"))
             self.went_live = True
+            self._live_since = asyncio.get_running_loop().time()
             self._hold = False
             self._flush()
             try:

@@ -79,13 +79,13 @@ def short_status_badge(status: str | None) -> Text:
 
 def clock(value: str | None) -> str:
     """HH:MM:SS of an ISO time, in local time; ``--:--:--`` when unknown or malformed."""
-    if not value:
+    if not value or not isinstance(value, str):
         return "--:--:--"
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return moment.astimezone().strftime("%H:%M:%S")
+    except (ValueError, OverflowError, OSError):
         return "--:--:--"
-    return moment.astimezone().strftime("%H:%M:%S")
 
 
 def tokens(value: float | None) -> str:
@@ -166,7 +166,8 @@ def preview(item: TimelineItem) -> Text:
     elif kind == "aitlresponse":
         text.append("answer: " + one_line(str(_get(content, "answer") or "")))
     elif kind == "wait":
-        text.append(f"wait {_get(content, 'seconds')} s until {clock(_get(content, 'wait_until'))}")
+        seconds = one_line(str(_get(content, "seconds")), 20)
+        text.append(f"wait {seconds} s until {clock(_get(content, 'wait_until'))}")
     elif kind in ("runcompleted", "sessioncompleted"):
         status = _get(content, "status")
         text.append_text(status_badge(str(status) if status else None))

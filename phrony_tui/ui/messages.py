@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from textual.message import Message
 
@@ -29,11 +29,13 @@ class ConnectionChanged(Message):
 
 
 class SnapshotLoaded(Message):
-    """A fresh ``/conversation``: the truth to rebuild from."""
+    """A fresh ``/conversation``: the truth to rebuild from. ``start`` is the number of events
+    the app had applied when the fetch began: later ones may be newer than the snapshot."""
 
-    def __init__(self, conversation: Conversation) -> None:
+    def __init__(self, conversation: Conversation, start: int) -> None:
         super().__init__()
         self.conversation = conversation
+        self.start = start
 
 
 # --- intents: widgets ask, the controller acts -----------------------------------------------
@@ -56,6 +58,7 @@ class SkipWait(Message):
 @dataclass
 class AttachFile(Message):
     path: str
+    draft_key: str
 
 
 @dataclass
@@ -77,14 +80,14 @@ class SendResult(Message):
 
 @dataclass
 class UploadProgress(Message):
-    name: str
+    upload_id: str
     sent: int
     total: int
 
 
 @dataclass
 class UploadDone(Message):
+    upload_id: str
     name: str
     ref: FileRef | None = None
     error: str = ""
-    extra: dict[str, str] = field(default_factory=dict)

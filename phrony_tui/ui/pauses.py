@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from ..api.models import ItemType, Status, TaskKind
 from ..session import SessionState, UserTask
+from .sanitize import one_line
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def pauses(state: SessionState) -> list[Pause]:
 
 
 def _wait_until(state: SessionState, run_id: str) -> str | None:
-    for item in reversed(state.timeline):
+    for item in state.iter_latest_first():
         if item.run_id == run_id and item.is_type(ItemType.WAIT) and isinstance(item.content, dict):
             value = item.content.get("wait_until")
             return str(value) if value else None
@@ -58,14 +59,14 @@ def seconds_left(wait_until: str | None) -> float | None:
 def headline(pause: Pause, state: SessionState) -> str:
     """What the composer says the run waits for (plain text; drawn literally)."""
     run = state.runs.get(pause.run_id)
-    who = (run.agent_name or run.short_id) if run else pause.run_id[:8]
+    who = one_line((run.agent_name or run.short_id) if run else pause.run_id[:8], 40)
     if pause.kind == "reply":
         return f"{who} is waiting for your reply"
     if pause.kind == "timer":
         return f"{who} is waiting for a timer"
     task = pause.task
     assert task is not None
-    title = task.title or task.kind
+    title = one_line(task.title or task.kind or "task", 100)
     if not task.api_completable:
         return f"{title} — complete it in the Phrony dashboard"
     if task.is_approval:

@@ -20,7 +20,7 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         await pilot.press("ctrl+o")
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*str(tmp_path / "brief.txt"), "enter")
-        await until(pilot, lambda: app.composer.files, what="upload finished")
+        await until(pilot, lambda: any(app.composer.files.values()), what="upload finished")
         await shows(pilot, app, "brief.txt")
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
         await pilot.press(*"What is [b]this[/b]?", "enter")
@@ -33,7 +33,7 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         assert sent.status == 202 and sent.body["text"] == "What is [b]this[/b]?"
         assert sent.body["files"][0]["filename"] == "brief.txt"
         await shows(pilot, app, "What is [b]this[/b]?")  # literal, not bold markup
-        assert app.composer.files == [] and app.query_one(ReplyArea).text == ""
+        assert not any(app.composer.files.values()) and app.query_one(ReplyArea).text == ""
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply again")
         await pilot.press(*"done", "enter")
         await until(pilot, lambda: app.state.status == "Completed", what="completed")

@@ -7,6 +7,7 @@ the draft and shows why. The composer never calls HTTP: it posts ``Send``/``Skip
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -43,8 +44,9 @@ class Composer(Vertical):
         self.pauses: list[Pause] = []
         self.selected_key: str | None = None
         self.drafts: dict[str, str] = {}
-        self.files: list[FileRef] = []
-        self.uploading: dict[str, str] = {}
+        self.files: dict[str, list[FileRef]] = {}
+        self.uploading: dict[str, tuple[str, str]] = {}
+        self._in_flight: dict[str, tuple[str, list[FileRef]]] = {}
         self.sending: set[str] = set()
         self.pending_decision: bool | None = None
         self._shown_key: str | None = "∅"
@@ -113,18 +115,18 @@ class Composer(Vertical):
         widgets: list[Widget] = []
         if pause.kind == "reply":
             area = ReplyArea(
-                self.drafts.get(pause.key, ""), id="reply", soft_wrap=True, show_line_numbers=False
+                self.drafts.get(pause.key, ""), soft_wrap=True, show_line_numbers=False
             )
             widgets += [
                 area,
-                FileChips(id="chips"),
+                FileChips(),
                 Static(
                     Text("Enter sends · ctrl+j newline · ctrl+o attach a file", style="dim"),
                     classes="hint",
                 ),
             ]
         elif pause.kind == "timer":
-            widgets.append(Static(self._timer_text(pause), id="timer", classes="task-control"))
+            widgets.append(Static(self._timer_text(pause), classes="task-control timer"))
         else:
             widgets += self._task_widgets(pause)
         self._control = next((w for w in widgets if w.can_focus), None)
@@ -143,12 +145,12 @@ class Composer(Vertical):
             )
             return [
                 prompt,
-                Static(Text(note, style="yellow"), classes="task-control", id="dashboard-only"),
+                Static(Text(note, style="yellow"), classes="task-control dashboard-only"),
             ]
         if task.is_approval:
             if self.pending_decision is not None:
                 return [self._confirm_bar(pause, self.pending_decision)]
-            control = ApprovalControl(task)
+            control = ApprovalControl(task, self.drafts.get(pause.key + ":comment", ""))
             return [
                 control,
                 Static(Text("a approve · r reject · c comment", style="dim"), classes="hint"),
@@ -209,23 +211,24 @@ class Composer(Vertical):
     def tick(self) -> None:
         pause = self.selected
         if pause is not None and pause.kind == "timer":
-            for timer in self.query("#timer").results(Static):
+            for timer in self.query(".timer").results(Static):
                 timer.update(self._timer_text(pause))
 
     # --- focus ------------------------------------------------------------------------------
 
-    def focus_control(self) -> None:
-        """Focus the control of the selected pause, once the body has been mounted."""
-        self.call_after_refresh(self._focus_now)
+    def focus_control(self, *, unless: Callable[[], bool] | None = None) -> None:
+        """Focus the control of the selected pause, once the body has been mounted; not if
+        ``unless()`` holds by then (the person started something else meanwhile)."""
+        self.call_after_refresh(self._focus_now, 0, unless)
 
-    def _focus_now(self, tries: int = 0) -> None:
+    def _focus_now(self, tries: int = 0, unless: Callable[[], bool] | None = None) -> None:
         control = self._control
-        if control is None or not control.focusable:
+        if control is None or not control.focusable or (unless is not None and unless()):
             return
         if control.is_mounted:
             control.focus()
         elif tries < 20:
-            self.call_after_refresh(self._focus_now, tries + 1)
+            self.call_after_refresh(self._focus_now, tries + 1, unless)
 
     def set_error(self, message: str) -> None:
         error = self.query_one("#composer-error", Static)
@@ -235,21 +238,32 @@ class Composer(Vertical):
     # --- files ------------------------------------------------------------------------------
 
     def show_files(self) -> None:
-        for chips in self.query("#chips").results(FileChips):
-            chips.show([f.filename or f.object_key for f in self.files], self.uploading)
+        pause = self.selected
+        key = pause.key if pause is not None else ""
+        names = [f.filename or f.object_key for f in self.files.get(key, [])]
+        progress = {name: text for k, (name, text) in self.uploading.items() if k.startswith(key)}
+        for chips in self.query(FileChips).results(FileChips):
+            chips.show(names, progress)
 
-    def add_file(self, ref: FileRef) -> None:
-        self.files.append(ref)
+    def uploads_pending(self, key: str) -> bool:
+        return any(upload_id.startswith(key + "|") for upload_id in self.uploading)
+
+    def add_file(self, draft_key: str, ref: FileRef) -> None:
+        self.files.setdefault(draft_key, []).append(ref)
         self.show_files()
 
     def on_file_chips_remove(self, message: FileChips.Remove) -> None:
-        if 0 <= message.index < len(self.files):
-            del self.files[message.index]
+        pause = self.selected
+        files = self.files.get(pause.key, []) if pause is not None else []
+        if 0 <= message.index < len(files):
+            del files[message.index]
             self.show_files()
 
     def remove_last_file(self) -> None:
-        if self.files:
-            self.files.pop()
+        pause = self.selected
+        files = self.files.get(pause.key, []) if pause is not None else []
+        if files:
+            files.pop()
             self.show_files()
 
     # --- answering --------------------------------------------------------------------------
@@ -272,10 +286,11 @@ class Composer(Vertical):
         pause = self.selected
         if pause is None or pause.kind != "reply":
             return
-        if self.uploading:
+        if self.uploads_pending(pause.key):
             self.set_error("wait for the upload to finish first")
             return
-        files = list(self.files)
+        files = list(self.files.get(pause.key, []))
+        self._in_flight[pause.key] = (message.text, files)
         self._send(pause, lambda: build_reply(pause.run_id, message.text, files), "reply")
 
     def on_text_area_changed(self, message: TextArea.Changed) -> None:
@@ -307,8 +322,9 @@ class Composer(Vertical):
         ):
             return
         message.stop()
-        task = pause.task
-        self._send(pause, lambda: build_answer(task, message.option_index + 1), "option")
+        shown = message.option_list.user_task  # the options on screen, not a newer copy
+        option = shown.options[message.option_index]
+        self._send(pause, lambda: build_answer(shown, option.id), "option")
 
     def on_approval_control_decided(self, message: ApprovalControl.Decided) -> None:
         message.stop()
@@ -373,15 +389,29 @@ class Composer(Vertical):
             options.action_pick(number)
             options.focus()
 
+    def _forget_sent(self, key: str, text: str, files: list[FileRef]) -> None:
+        """Remove what was sent from the draft, and only that: anything typed or attached
+        while the message was on its way stays."""
+        draft = self.drafts.get(key, "")
+        rest = draft[len(text) :].lstrip("\n") if draft.startswith(text) else draft
+        self.drafts[key] = rest
+        self.files[key] = [f for f in self.files.get(key, []) if f not in files]
+        pause = self.selected
+        if pause is not None and pause.key == key:
+            for area in self.query(ReplyArea).results(ReplyArea):
+                if area.text != rest:
+                    area.load_text(rest)
+            self.show_files()
+
     def on_send_result(self, result: SendResult) -> None:
         self.sending.discard(result.draft_key)
+        sent_text, sent_files = self._in_flight.pop(result.draft_key, ("", []))
         if result.ok:
-            self.drafts.pop(result.draft_key, None)
             self.drafts.pop(result.draft_key + ":comment", None)
             if result.draft_key.startswith("reply:"):
-                self.files.clear()
-                for area in self.query("#reply").results(ReplyArea):
-                    area.clear()
+                self._forget_sent(result.draft_key, sent_text, sent_files)
+            else:
+                self.drafts.pop(result.draft_key, None)
             self.set_error("")
         else:
             self.set_error(result.error)

@@ -14,7 +14,7 @@ from ..sanitize import one_line
 def run_label(run: RunNode) -> Text:
     text = Text()
     text.append(one_line(run.agent_name or run.short_id, 16), style="bold")
-    text.append(f" {run.id[:6]} ", style="dim")
+    text.append(f" {one_line(run.id[:6], 6)} ", style="dim")
     text.append_text(short_status_badge(run.status))
     if run.tokens:
         text.append(f" {tokens(run.tokens)}", style="dim")

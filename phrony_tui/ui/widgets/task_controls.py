@@ -100,13 +100,18 @@ class ApprovalControl(Vertical, can_focus=True):
             super().__init__()
             self.approved = approved
 
-    def __init__(self, task: UserTask) -> None:
+    def __init__(self, task: UserTask, comment: str = "") -> None:
         super().__init__(classes="task-control")
         self.user_task = task
+        self.draft_comment = comment
 
     def compose(self) -> ComposeResult:
         yield ToolCard(self.user_task)
-        yield Input(placeholder="Comment (optional, saved with the decision)", id="comment")
+        yield Input(
+            self.draft_comment,
+            placeholder="Comment (optional, saved with the decision)",
+            id="comment",
+        )
 
     @property
     def comment(self) -> str:

@@ -8,6 +8,7 @@ away in the detail view.
 from __future__ import annotations
 
 import bisect
+import contextlib
 from collections.abc import Iterable
 
 from rich.console import RenderableType
@@ -75,7 +76,7 @@ class Timeline(ScrollView, can_focus=True):
         self._line_starts: list[int] | None = None
         self._total_lines = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(4096)
-        self._body_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(64)
+        self._body_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(1024)
         self._search_text: dict[str, str] = {}
         self._run_labels: dict[str, Text] = {}
 
@@ -94,18 +95,34 @@ class Timeline(ScrollView, can_focus=True):
         ):
             new.sort(key=lambda i: (self.state.items[i].ordinal, i))
             self.rows.extend(new)
-        else:
-            self.rows = [i for i in self.state.timeline_ids() if self._visible(i)]
-        self.expanded &= set(self.state.items)
+            if self._line_starts is not None:
+                self._relayout()
+            else:
+                self._total_lines = len(self.rows)
+                self._resize_and_follow()
+            return
+        current = self.current_id
+        self.rows = [i for i in self.state.timeline_ids() if self._visible(i)]
+        self._search_text.clear()
+        if self.expanded:
+            self.expanded &= set(self.state.items)
+        if current is not None and not self.follow:
+            # Keep the person on the step they were looking at, wherever it moved.
+            with contextlib.suppress(ValueError):
+                self.cursor = self.rows.index(current)
         self._relayout()
 
     def invalidate(self, item_ids: Iterable[str]) -> None:
         """Steps that changed in place (a task completed): their lines are drawn again."""
-        for item_id in item_ids:
+        changed = set(item_ids)
+        for item_id in changed:
             self._search_text.pop(item_id, None)
         self._cache.clear()
         self._body_cache.clear()
-        self.refresh()
+        if changed & self.expanded:
+            self._relayout()  # an expanded step may now need more or fewer lines
+        else:
+            self.refresh()
 
     def set_run_filter(self, run_id: str | None) -> None:
         current = self.current_id
@@ -144,12 +161,14 @@ class Timeline(ScrollView, can_focus=True):
             self._line_starts, self._total_lines = starts, total
         else:
             self._line_starts, self._total_lines = None, len(self.rows)
+        self._resize_and_follow()
+
+    def _resize_and_follow(self) -> None:
         self.cursor = max(0, min(self.cursor, len(self.rows) - 1))
         self.virtual_size = Size(self.size.width, self._total_lines)
         if self.follow and self.rows:
             self.cursor = len(self.rows) - 1
             self.scroll_to(y=max(0, self._total_lines - self.size.height), animate=False)
-        self._cache.clear()
         self.refresh()
 
     def _row_line(self, row: int) -> int:
@@ -224,7 +243,8 @@ class Timeline(ScrollView, can_focus=True):
         text.append(f"{int(item.ordinal):>6} ", style="dim")
         text.append_text(type_badge(item.type))
         text.append(" ")
-        text.append_text(self._run_labels.get(item.run_id, Text(f"{item.run_id[:8]:<12}")))
+        label = self._run_labels.get(item.run_id) or Text(f"{one_line(item.run_id, 8):<12}")
+        text.append_text(label)
         text.append(f" {clock(item.started_at)} ", style="dim")
         text.append(f"{tokens(item.tokens_used):>5} ", style="dim")
         text.append_text(preview(item))
