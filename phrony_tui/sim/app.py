@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -21,6 +21,7 @@ from ..api.models import HEADER_KEYS, ItemType
 from .engine import Run, SimSession, Turn
 from .scenarios import AGENTS_BY_ID, validate_input
 from .validation import Refusal, check_answer, check_files, check_message, check_reply
+from .wire import WireJSONResponse as JSONResponse
 from .world import MAX_UPLOAD_BYTES, UPLOAD_EXPIRES_S, Received, SimKey, StoredFile, World
 
 UPLOAD_PREFIX = "/_uploads/"

@@ -8,13 +8,13 @@ changes and SSE events exactly as API.md section 10 describes.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..api.models import TERMINAL_STATUSES, ItemType, Status, TaskKind, TaskStatus
 from .ids import Clock, IdFactory
+from .wire import dumps
 
 Script = Callable[["RunContext"], Awaitable[Any]]
 
@@ -244,7 +244,7 @@ class SimSession:
                 data = {**data, "output": None, "error": None, "input": None}
         self.event_counter += 1
         payload = {"ts": self.engine.clock.iso(), "kind": kind, "subject": subject, "data": data}
-        body = json.dumps(payload, separators=(",", ":"))
+        body = dumps(payload)
         event = SimEvent(self.event_counter, f"id: {self.event_counter}\ndata: {body}\n\n".encode())
         self.log.append(event)
         for sub in self.subscribers:
@@ -310,6 +310,21 @@ class SimSession:
             run.tokens += tokens
         if emit:
             self.emit("step", f"engine.step.{type_}", item)
+        return item
+
+    def add_raw_item(self, run: Run, fields: dict[str, Any]) -> dict[str, Any]:
+        """An item with whatever field values ``fields`` gives (wrong types included)."""
+        run.sequence += 1
+        item = {
+            "runId": run.id,
+            "id": self.ids.new(),
+            "sequence": run.sequence,
+            "ordinal": len(self.items) + 1,
+            **fields,
+        }
+        self._item_index[item["id"]] = len(self.items)
+        self.items.append(item)
+        self.emit("step", "engine.step.raw", item)
         return item
 
     def update_item(self, item_id: str, content: dict[str, Any]) -> None:
@@ -642,10 +657,13 @@ class RunContext:
         self.session.set_status(self.run, Status.RUNNING)
         return outcome
 
-    def alert(self, title: str, prompt: str, *, api_completable: bool) -> Task:
-        """A non-blocking ``anomaly_alert``; the run goes on while it waits to be acknowledged."""
+    def alert(
+        self, title: str, prompt: str, *, api_completable: bool, kind: str = TaskKind.ANOMALY_ALERT
+    ) -> Task:
+        """A non-blocking task (an ``anomaly_alert`` unless ``kind`` says otherwise); the run
+        goes on while it waits to be acknowledged."""
         return self._task(
-            TaskKind.ANOMALY_ALERT,
+            kind,
             title,
             prompt,
             options=None,

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..api.models import ItemType, TaskKind
 from .engine import Agent, RunContext, Script, ScriptFailed
+from .hostile import hostile
 from .ids import fixed_id
 
 FINISH_WORDS = ("bye", "done", "finish", "stop", "exit", "quit")
@@ -339,6 +340,7 @@ SCENARIOS: dict[str, Agent] = {
         _agent("firehose", "Firehose", firehose),
         _agent("big", "Archive", big),
         _agent("tour", "Tour guide", tour),
+        _agent("hostile", "Hostile agent", hostile),
     )
 }
 
@@ -364,6 +366,7 @@ INPUT_SCHEMAS: dict[str, dict[str, InputField]] = {
     "firehose": {"count": InputField(int, 1, 5_000_000), "rate": InputField(float, 0, 1_000_000)},
     "big": {"items": InputField(int, 2, 5_000_000)},
     "timer": {"seconds": InputField(float, 0, 86_400)},
+    "hostile": {"mb": InputField(float, 0, 64)},
 }
 
 

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from ...api.models import TimelineItem
 from ..sanitize import plain, to_json
@@ -33,6 +33,7 @@ class StepDetail(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="detail"):
             yield Static(plain(self.title_text, "bold"), id="detail-title")
+            yield Static(plain("y copies the JSON · Esc closes", "dim"))
             yield TextArea(
                 step_json(self.item),
                 read_only=True,
@@ -40,7 +41,6 @@ class StepDetail(ModalScreen[None]):
                 soft_wrap=True,
                 show_line_numbers=True,
             )
-        yield Footer()
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(step_json(self.item))

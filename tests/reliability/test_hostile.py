@@ -1,0 +1,116 @@
+"""Hostile content from the server: shown literally, no action fired, nothing crashes, and no
+control character (so no escape sequence) reaches what is drawn on the terminal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from phrony_tui.sim import SimServer
+from phrony_tui.sim.hostile import PAYLOADS
+from phrony_tui.ui.sanitize import clean, one_line, plain
+from phrony_tui.ui.screens.detail import StepDetail, step_json
+from phrony_tui.ui.widgets.task_controls import AnswerInput
+from phrony_tui.ui.widgets.timeline import Timeline
+from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
+
+#: C0 (tab allowed), DEL, C1 and bidi controls: none may be drawn.
+FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def drawn_controls(app: object) -> list[str]:
+    """Every control character in the segments the terminal would be sent."""
+    found = []
+    for strip in app.screen._compositor.render_strips():  # type: ignore[attr-defined]
+        for segment in strip:
+            found += FORBIDDEN.findall(segment.text)
+    return found
+
+
+def test_corpus_is_big_enough() -> None:
+    assert len(PAYLOADS) >= 40
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sanitized_text_is_literal_and_has_no_controls(payload: str) -> None:
+    cleaned = clean(payload)
+    assert not FORBIDDEN.findall(cleaned.replace("\n", ""))
+    assert plain(payload).plain == cleaned  # no markup was parsed
+    assert "\n" not in one_line(payload) and not FORBIDDEN.findall(one_line(payload))
+
+
+async def test_hostile_run_in_the_console(sim: SimServer) -> None:
+    async with console(sim, "hostile", size=(220, 260)) as (app, pilot):
+        await until(pilot, lambda: len(app.composer.pauses) == 2, what="hostile pauses")
+        while pause_kind(app) != "multi_option":
+            app.composer.select(1)
+            await pilot.pause()
+        await shows(pilot, app, "[@click=app.quit]click me[/]", "[red]x[/red]", "a [/b", "[/]")
+        await shows(pilot, app, "␛[2J", "␛]0;pwned title␇", "⟨9B⟩2J C1 CSI", "⟨U+202E⟩evil")
+        assert drawn_controls(app) == []
+        assert app.is_running
+        # Clicking the action markup does nothing.
+        timeline = app.query_one(Timeline)
+        row = next(
+            i for i, r in enumerate(timeline.rows) if "click me" in str(app.state.items[r].content)
+        )
+        await pilot.click(Timeline, offset=(60, row))
+        await pilot.pause()
+        assert app.is_running
+        # Every step's detail text is clean; a sample is opened and drawn for real.
+        for row_id in timeline.rows:
+            item = app.state.items[row_id]
+            assert not FORBIDDEN.findall(step_json(item).replace("\n", "")), item.type
+        await pilot.resize_terminal(140, 40)
+        samples = [r for r in timeline.rows if FORBIDDEN.search(str(app.state.items[r].content))]
+        samples = samples[::6] + timeline.rows[-12:]
+        for row_id in [r for r in samples if app.state.items[r].type != "SubAgentCall"]:
+            timeline.move_to(timeline.rows.index(row_id), follow=False)
+            timeline.action_open()
+            await until(pilot, lambda: isinstance(app.screen, StepDetail))
+            assert drawn_controls(app) == [], app.state.items[row_id].type
+            app.screen.dismiss()
+            await until(pilot, lambda: not isinstance(app.screen, StepDetail))
+        # The composer's prompt and options are literal too.
+        assert drawn_controls(app) == []
+        await shows(pilot, app, "Options with hostile labels: [@click=app.quit]")
+        await pilot.press("3", "enter")
+        await until(pilot, lambda: pause_kind(app) in ("text", "anomaly_alert", "brand_new_kind"))
+        while pause_kind(app) != "text":
+            await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        await shows(pilot, app, "Prompt: [bold]not bold[/bold]")
+        assert drawn_controls(app) == []
+        await pilot.press(*"[@click=app.quit] is just text", "enter")
+        await until(pilot, lambda: app.state.status == "Completed", what="hostile run done")
+        answers = [r.body for r in received(sim, app.run_id) if r.status == 202]
+        assert answers[0]["selectedOptionId"] == "[b]"
+        assert answers[-1]["textValue"] == "[@click=app.quit] is just text"
+        assert app.status_line.malformed == 0 and app.is_running
+        text = screen_text(app)
+        assert "Évil␛]0;type␇Type[/]" in text or "ÉVIL" in text.upper()
+
+
+async def test_ten_megabytes_in_one_step(sim: SimServer) -> None:
+    async with console(sim, "hostile", {"mb": 10}, size=(160, 60)) as (app, pilot):
+        await until(pilot, lambda: len(app.composer.pauses) == 2, timeout=30)
+        timeline = app.query_one(Timeline)
+        big = next(r for r in timeline.rows if len(str(app.state.items[r].content)) > 10_000_000)
+        timeline.move_to(timeline.rows.index(big), follow=False)
+        await pilot.pause()
+        assert drawn_controls(app) == []
+        timeline.action_expand()
+        await pilot.pause()
+        body = timeline._body(big)
+        assert len(body) <= 202 and "cut here; Enter opens the whole step" in body[-1].text
+        assert drawn_controls(app) == []
+        timeline.action_open()
+        await until(pilot, lambda: isinstance(app.screen, StepDetail), timeout=30)
+        detail = app.screen
+        assert isinstance(detail, StepDetail)
+        shown = detail.query_one("#detail-json").text  # type: ignore[attr-defined]
+        assert shown.count("y") >= 10 * 1024 * 1024
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.is_running
