@@ -60,8 +60,25 @@ class FaultMiddleware:
             await asyncio.sleep(faults.latency_ms / 1000)
         retry = {"Retry-After": f"{faults.retry_after:g}"}
         response: Response | None = None
-        if faults.rate_limit_every and self.world.request_count % faults.rate_limit_every == 0:
+        is_message = scope["method"] == "POST" and scope["path"].endswith(("/messages", "/input"))
+        if faults.rate_limit_next:
+            faults.rate_limit_next -= 1
             response = error(429, "rate_limited", "rate limit exceeded; retry later", retry)
+        elif faults.rate_limit_every and self.world.request_count % faults.rate_limit_every == 0:
+            response = error(429, "rate_limited", "rate limit exceeded; retry later", retry)
+        elif faults.fail_stream and scope["path"].endswith("/stream"):
+            response = error(500, "internal_error", "the stream is unavailable (injected)")
+        elif is_message and faults.fail_next:
+            faults.fail_next -= 1
+            response = error(500, "internal_error", "injected failure; nothing was processed")
+        elif is_message and faults.fail_after_accept:
+            faults.fail_after_accept -= 1
+
+            async def swallow(message: Any) -> None:
+                """The message is processed; its answer is lost."""
+
+            await self.app(scope, receive, swallow)
+            response = error(500, "internal_error", "injected failure after processing")
         elif faults.error_5xx_rate and faults.rng.random() < faults.error_5xx_rate:
             if faults.rng.random() < 0.5:
                 response = error(500, "internal_error", "injected server error")
@@ -272,6 +289,7 @@ class SimApp:
                 if (faults.drop_stream_every and sent % faults.drop_stream_every == 0) or (
                     faults.drop_stream_random and faults.rng.random() < faults.drop_stream_random
                 ):
+                    self.world.drops += 1
                     raise DropConnection
         finally:
             session.unsubscribe(sub)

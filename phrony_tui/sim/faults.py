@@ -18,6 +18,10 @@ FAULT_NAMES = {
     "oversized-bytes": "size of an oversized event (default 33554432)",
     "heartbeat-s": "seconds between ': ping' comments (default 15)",
     "retry-ms": "the 'retry:' advice sent at the start of each stream (default 1000)",
+    "rate-limit-next": "answer the next N API requests with 429 and Retry-After",
+    "fail-next": "answer the next N messages/input POSTs with 500 without processing them",
+    "fail-after-accept": "process the next N messages/input POSTs, then answer 500 anyway",
+    "fail-stream": "answer every stream request with 500 while set to 1",
 }
 
 
@@ -37,6 +41,10 @@ class Faults:
     oversized_bytes: int = 33 * 1024 * 1024
     heartbeat_s: float = 15.0
     retry_ms: int = 1000
+    rate_limit_next: int = 0
+    fail_next: int = 0
+    fail_after_accept: int = 0
+    fail_stream: int = 0
     rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
 
     def set(self, name: str, value: str | float) -> None:

@@ -151,10 +151,22 @@ async def multi_agent(ctx: RunContext) -> Any:
         "Token spend is 3x the 7-day average for this agent.",
         api_completable=False,
     )
-    results = await asyncio.gather(
+
+    children = asyncio.gather(
         ctx.spawn(AGENTS["researcher"], {"topic": "human-in-the-loop agents"}),
         ctx.spawn(AGENTS["analyst"], {"dataset": "findings"}),
     )
+    # Input ``chatter``: up to that many progress notes from the root while children work.
+    for index in range(int(ctx.input.get("chatter", 0))):
+        if children.done():
+            break
+        await ctx.pause(0.5)
+        ctx.step(
+            ItemType.REASONING,
+            {"message": f"Progress note {index + 1}.", "preview": f"progress {index + 1}"},
+            tokens=2,
+        )
+    results = await children
     await ctx.think("Both sub-agents are done; merge their results.", 90)
     ctx.output({"research": results[0], "analysis": results[1]})
     return {"research": results[0], "analysis": results[1]}
@@ -367,6 +379,7 @@ INPUT_SCHEMAS: dict[str, dict[str, InputField]] = {
     "big": {"items": InputField(int, 2, 5_000_000)},
     "timer": {"seconds": InputField(float, 0, 86_400)},
     "hostile": {"mb": InputField(float, 0, 64)},
+    "multi-agent": {"chatter": InputField(int, 0, 100_000)},
 }
 
 

@@ -66,6 +66,7 @@ class World:
     uploads: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     request_count: int = 0
+    drops: int = 0
     replay: bool = False
 
     @classmethod

@@ -21,7 +21,7 @@ from ..api.models import ItemType, is_terminal
 from ..session import Change, SessionState
 from .config import Settings
 from .controller import Controller
-from .feed import POLL_INTERVAL, STALL_TIMEOUT, StreamFeed
+from .feed import BACKOFF_BASE, POLL_INTERVAL, STALL_TIMEOUT, StreamFeed
 from .keys import APP_BINDINGS
 from .messages import (
     AttachFile,
@@ -94,6 +94,7 @@ class ConsoleApp(App[None]):
         steady: bool = False,
         stall_timeout: float = STALL_TIMEOUT,
         poll_interval: float = POLL_INTERVAL,
+        backoff_base: float = BACKOFF_BASE,
     ) -> None:
         super().__init__()
         self.client = client
@@ -116,6 +117,7 @@ class ConsoleApp(App[None]):
             self._events_applied,
             stall_timeout=stall_timeout,
             poll_interval=poll_interval,
+            backoff_base=backoff_base,
         )
         self._reconcile_timer: Timer | None = None
         self.malformed = 0

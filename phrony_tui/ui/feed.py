@@ -43,10 +43,10 @@ HEALTHY_AFTER = 5.0
 FATAL = (AuthenticationError, PermissionDeniedError, NotFoundError)
 
 
-def backoff(attempt: int, server_hint: float | None = None) -> float:
+def backoff(attempt: int, server_hint: float | None = None, base: float = BACKOFF_BASE) -> float:
     """Exponential with jitter over the upper half, capped; never below the server's
     ``retry:`` advice (itself capped)."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
+    ceiling = min(BACKOFF_CAP, base * 2 ** min(attempt, 30))
     delay = random.uniform(ceiling / 2, ceiling)
     return max(delay, min(server_hint or 0.0, BACKOFF_CAP))
 
@@ -62,6 +62,7 @@ class StreamFeed:
         *,
         stall_timeout: float = STALL_TIMEOUT,
         poll_interval: float = POLL_INTERVAL,
+        backoff_base: float = BACKOFF_BASE,
     ) -> None:
         self.client = client
         self.run_id = run_id
@@ -70,6 +71,7 @@ class StreamFeed:
         self.events_applied = events_applied
         self.stall_timeout = stall_timeout
         self.poll_interval = poll_interval
+        self.backoff_base = backoff_base
         self.wake = asyncio.Event()
         self.reconnects = 0
         self.went_live = False
@@ -78,6 +80,7 @@ class StreamFeed:
         self._hold = False
         self._last_item = 0.0
         self._live_since = 0.0
+        self._items_since_live = 0
         self._stalled = False
 
     async def run(self) -> None:
@@ -102,13 +105,15 @@ class StreamFeed:
                 hint = exc.retry_after
             except PhronyError as exc:
                 detail = describe(exc)
-            if self.went_live and loop.time() - self._live_since >= HEALTHY_AFTER:
-                attempt = 0  # healthy for a while: start backing off from scratch
+            if self.went_live and (
+                self._items_since_live or loop.time() - self._live_since >= HEALTHY_AFTER
+            ):
+                attempt = 0  # it carried traffic: start backing off from scratch
             if self.finished():
                 self.post(ConnectionChanged("finished"))
                 return
             self.reconnects += 1
-            delay = backoff(attempt, hint)
+            delay = backoff(attempt, hint, self.backoff_base)
             attempt += 1
             self.wake.clear()
             if attempt >= POLL_AFTER:
@@ -146,6 +151,7 @@ class StreamFeed:
         pass events on until the stream ends (a stream error propagates)."""
         self._hold = True
         self._stalled = False
+        self._items_since_live = 0
         self._last_item = asyncio.get_running_loop().time()
         flusher = asyncio.create_task(self._flusher())
         reader = asyncio.create_task(self._read(stream))
@@ -177,6 +183,7 @@ class StreamFeed:
         loop = asyncio.get_running_loop()
         async for item in stream:
             self._last_item = loop.time()
+            self._items_since_live += 1
             if isinstance(item, StreamEvent):
                 self._events.append(item)
                 if len(self._events) >= MAX_BATCH and not self._hold:

@@ -31,6 +31,7 @@ async def console(
     *,
     settings: Settings | None = None,
     size: tuple[int, int] = SIZE,
+    **options: Any,
 ) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
     """The console opened on a new run of ``scenario``."""
     async with PhronyClient(sim.base_url, sim.api_key) as starter:
@@ -41,6 +42,7 @@ async def console(
         settings=settings,
         show_event_age=False,
         steady=True,
+        **options,
     )
     async with app.run_test(size=size) as pilot:
         yield app, pilot
