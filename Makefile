@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo sim test lint typecheck snapshots screenshots clean
+.PHONY: demo sim test bench soak lint typecheck snapshots screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+bench: $(STAMP)  ## speed and memory against the floor; writes benchmarks/results/latest.json
+	$(BIN)/python -m benchmarks.run
+
+soak: $(STAMP)  ## 20 events/s for 10 minutes: memory at start and end, reconnects
+	$(BIN)/python -m benchmarks.soak
 
 snapshots: $(STAMP)  ## accept the current console snapshots (look at them first)
 	$(BIN)/pytest -q tests/ui/test_snapshots.py --snapshot-update

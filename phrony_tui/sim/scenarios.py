@@ -221,10 +221,14 @@ async def failing(ctx: RunContext) -> Any:
 
 
 async def firehose(ctx: RunContext) -> Any:
-    """Emits ``count`` reasoning steps as fast as the server can, or at ``rate`` per second."""
+    """Emits ``count`` reasoning steps as fast as the server can, or at ``rate`` per second.
+    With ``wait_for_stream`` set, it waits (up to that many seconds) for a stream to listen."""
     count = int(ctx.input.get("count", 1000))
     rate = float(ctx.input.get("rate", 0))
     loop = asyncio.get_running_loop()
+    deadline = loop.time() + float(ctx.input.get("wait_for_stream", 0))
+    while not ctx.session.subscribers and loop.time() < deadline:
+        await asyncio.sleep(0.01)
     start = loop.time()
     for i in range(count):
         ctx.step(
@@ -375,7 +379,11 @@ AGENTS_BY_ID: dict[str, Agent] = {a.id: a for a in AGENTS.values()}
 
 #: The ``input`` each scenario accepts (anything else is a 400 ``invalid_input``).
 INPUT_SCHEMAS: dict[str, dict[str, InputField]] = {
-    "firehose": {"count": InputField(int, 1, 5_000_000), "rate": InputField(float, 0, 1_000_000)},
+    "firehose": {
+        "count": InputField(int, 1, 5_000_000),
+        "rate": InputField(float, 0, 1_000_000),
+        "wait_for_stream": InputField(float, 0, 60),
+    },
     "big": {"items": InputField(int, 2, 5_000_000)},
     "timer": {"seconds": InputField(float, 0, 86_400)},
     "hostile": {"mb": InputField(float, 0, 64)},

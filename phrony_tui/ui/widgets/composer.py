@@ -219,16 +219,24 @@ class Composer(Vertical):
     def focus_control(self, *, unless: Callable[[], bool] | None = None) -> None:
         """Focus the control of the selected pause, once the body has been mounted; not if
         ``unless()`` holds by then (the person started something else meanwhile)."""
-        self.call_after_refresh(self._focus_now, 0, unless)
+        self.call_after_refresh(self._focus_now, 0, unless, self.app.focused)
 
-    def _focus_now(self, tries: int = 0, unless: Callable[[], bool] | None = None) -> None:
+    def _focus_now(
+        self,
+        tries: int = 0,
+        unless: Callable[[], bool] | None = None,
+        was: Widget | None = None,
+    ) -> None:
         control = self._control
         if control is None or not control.focusable or (unless is not None and unless()):
             return
+        now = self.app.focused
+        if unless is not None and now is not was and now is not None and self not in now.ancestors:
+            return  # the person moved focus themselves meanwhile: leave it there
         if control.is_mounted:
             control.focus()
         elif tries < 20:
-            self.call_after_refresh(self._focus_now, tries + 1, unless)
+            self.call_after_refresh(self._focus_now, tries + 1, unless, was)
 
     def set_error(self, message: str) -> None:
         error = self.query_one("#composer-error", Static)

@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks, run against the simulator over loopback (``make bench``)."""

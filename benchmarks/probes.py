@@ -1,0 +1,279 @@
+"""One measurement per process, so each one's memory and CPU are its own.
+
+``python -m benchmarks.probes NAME BASE_URL KEY [ARGS…]`` prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import time
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+T0 = time.perf_counter()
+SIZE = (160, 50)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+# --- cold open --------------------------------------------------------------------------------
+
+
+def floor_open(base: str, key: str, run_id: str) -> dict[str, Any]:
+    """The bare work: fetch the conversation and ``json.loads`` it."""
+    start = time.perf_counter()
+    response = httpx.get(
+        f"{base}/v1/runs/{run_id}/conversation", headers={"X-API-Key": key}, timeout=120
+    )
+    json.loads(response.content)
+    return {
+        "seconds": time.perf_counter() - start,
+        "peak_rss_mb": peak_rss_mb(),
+        "json_mb": len(response.content) / 1024 / 1024,
+    }
+
+
+def console_open(base: str, key: str, run_id: str) -> dict[str, Any]:
+    """What ``phrony-tui RUN_ID`` does, until the first frame shows the timeline."""
+    from phrony_tui.api import PhronyClient
+    from phrony_tui.ui.app import ConsoleApp
+    from phrony_tui.ui.main import _checked
+
+    start = time.perf_counter()
+    conversation = asyncio.run(_checked(PhronyClient(base, key), run_id))
+    result: dict[str, Any] = {}
+
+    class Probe(ConsoleApp):
+        def _apply(self, change: Any) -> None:
+            super()._apply(change)
+            if self.timeline.rows and not result:
+                result["rows"] = len(self.timeline.rows)
+                self.call_after_refresh(self.done)
+
+        def done(self) -> None:
+            result["seconds"] = time.perf_counter() - start
+            self.exit()
+
+    Probe(PhronyClient(base, key), run_id, initial=conversation, show_event_age=False).run(
+        headless=True, size=SIZE
+    )
+    return result | {"peak_rss_mb": peak_rss_mb()}
+
+
+# --- firehose ---------------------------------------------------------------------------------
+
+
+async def _start(base: str, key: str, scenario_id: str, body: dict[str, Any]) -> str:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{base}/v1/agents/{scenario_id}/runs", headers={"X-API-Key": key}, json={"input": body}
+        )
+        return str(response.json()["runId"])
+
+
+def floor_firehose(base: str, key: str, agent: str, count: str) -> dict[str, Any]:
+    """A bare httpx-sse loop: parse every event, count the steps."""
+    from httpx_sse import aconnect_sse
+
+    n_wanted = int(count)
+
+    async def main() -> dict[str, Any]:
+        run_id = await _start(base, key, agent, {"count": n_wanted, "wait_for_stream": 10})
+        seen, first = 0, 0.0
+        async with (
+            httpx.AsyncClient(timeout=None) as client,
+            aconnect_sse(
+                client, "GET", f"{base}/v1/runs/{run_id}/stream", headers={"X-API-Key": key}
+            ) as source,
+        ):
+            async for sse in source.aiter_sse():
+                event = json.loads(sse.data) if sse.data else {}
+                if event.get("subject") == "engine.step.reasoning":
+                    seen += 1
+                    if seen == 1:
+                        first = time.perf_counter()
+                    if seen == n_wanted:
+                        break
+        elapsed = time.perf_counter() - first
+        return {"events": seen, "seconds": elapsed, "events_per_s": seen / elapsed}
+
+    return asyncio.run(main())
+
+
+def console_firehose(base: str, key: str, agent: str, count: str) -> dict[str, Any]:
+    """The whole console, headless, until the last step is on screen."""
+    from phrony_tui.api import PhronyClient
+    from phrony_tui.ui.app import ConsoleApp
+
+    n_wanted = int(count)
+    run_id = asyncio.run(_start(base, key, agent, {"count": n_wanted, "wait_for_stream": 10}))
+    marks: dict[str, float] = {}
+
+    class Probe(ConsoleApp):
+        steps = 0
+
+        def _apply(self, change: Any) -> None:
+            super()._apply(change)
+            items = self.state.items
+            if change.reset:
+                self.steps = sum(1 for i in items.values() if i.type == "reasoning")
+            else:
+                self.steps += sum(1 for i in change.items_added if items[i].type == "reasoning")
+            if self.steps and "first" not in marks:
+                marks["first"] = time.perf_counter()
+            if self.steps >= n_wanted and "last" not in marks:
+                marks["last"] = -1
+                self.call_after_refresh(self.done)
+
+        def done(self) -> None:
+            marks["last"] = time.perf_counter()
+            self.exit()
+
+    Probe(PhronyClient(base, key), run_id, show_event_age=False).run(headless=True, size=SIZE)
+    elapsed = marks["last"] - marks["first"]
+    return {
+        "events": n_wanted,
+        "seconds": elapsed,
+        "events_per_s": n_wanted / elapsed,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# --- latency ----------------------------------------------------------------------------------
+
+
+def latency(base: str, key: str, agent: str, count: str, rate: str) -> dict[str, Any]:
+    """Milliseconds from the simulator's emit time (``ts``) to the frame showing the event."""
+    from phrony_tui.api import PhronyClient
+    from phrony_tui.ui.app import ConsoleApp
+
+    n_wanted = int(count)
+    run_id = asyncio.run(
+        _start(base, key, agent, {"count": n_wanted, "rate": float(rate), "wait_for_stream": 10})
+    )
+    samples: list[float] = []
+
+    class Probe(ConsoleApp):
+        def _apply(self, change: Any) -> None:
+            super()._apply(change)
+            items = self.state.items
+            stamps = [
+                items[i].started_at
+                for i in change.items_added
+                if items[i].type == "reasoning" and not change.reset
+            ]
+            if stamps:
+                self.call_after_refresh(self.shown, stamps)
+
+        def shown(self, stamps: list[str]) -> None:
+            now = time.time()
+            for ts in stamps:
+                emitted = datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
+                samples.append((now - emitted) * 1000)
+            if len(samples) >= n_wanted * 0.95:
+                self.exit()
+
+    Probe(PhronyClient(base, key), run_id, show_event_age=False).run(headless=True, size=SIZE)
+    return {"samples": len(samples), "p50": statistics.median(samples), "p99": pct(samples, 0.99)}
+
+
+# --- keypress ---------------------------------------------------------------------------------
+
+
+def keypress(base: str, key: str, run_id: str) -> dict[str, Any]:
+    """Milliseconds from a key (page down, End, search next) to the frame, on a big session."""
+    from phrony_tui.api import PhronyClient
+    from phrony_tui.ui.app import ConsoleApp
+
+    samples: dict[str, list[float]] = {"pagedown": [], "end": [], "search_next": []}
+
+    async def main() -> None:
+        app = ConsoleApp(PhronyClient(base, key), run_id, show_event_age=False, steady=True)
+        async with app.run_test(size=SIZE) as pilot:
+            while len(app.timeline.rows) < 1000:
+                await pilot.pause(0.1)
+            await pilot.pause(0.5)
+
+            async def timed(name: str, *keys: str) -> None:
+                done = asyncio.Event()
+                start = time.perf_counter()
+                await pilot.press(*keys)
+                app.call_after_refresh(done.set)
+                await done.wait()
+                samples[name].append((time.perf_counter() - start) * 1000)
+
+            await pilot.press("t", "home")
+            for _ in range(40):
+                await timed("pagedown", "pagedown")
+            for _ in range(10):
+                await pilot.press("home")
+                await timed("end", "end")
+            await pilot.press("slash", *"row 9")
+            for _ in range(30):
+                await timed("search_next", "enter")
+
+    asyncio.run(main())
+    every = [v for values in samples.values() for v in values]
+    return {
+        "p50": statistics.median(every),
+        "p99": pct(every, 0.99),
+        **{f"{k}_p50": statistics.median(v) for k, v in samples.items()},
+    }
+
+
+# --- startup ----------------------------------------------------------------------------------
+
+
+def demo_first_frame() -> dict[str, Any]:
+    """``phrony-tui demo`` headless: simulator, run, console, until the first frame."""
+    from phrony_tui.api import PhronyClient
+    from phrony_tui.sim import SimServer
+    from phrony_tui.ui.app import ConsoleApp
+    from phrony_tui.ui.main import _checked
+
+    with SimServer(port=0) as sim:
+        run_id = asyncio.run(_start(sim.base_url, sim.api_key, sim.agents["tour"], {}))
+        conversation = asyncio.run(_checked(PhronyClient(sim.base_url, sim.api_key), run_id))
+        result: dict[str, float] = {}
+
+        class Probe(ConsoleApp):
+            def on_mount(self) -> None:
+                super().on_mount()
+                self.call_after_refresh(self.done)
+
+            def done(self) -> None:
+                result["seconds"] = time.perf_counter() - T0
+                self.exit()
+
+        Probe(PhronyClient(sim.base_url, sim.api_key), run_id, initial=conversation).run(
+            headless=True, size=SIZE
+        )
+    return result
+
+
+PROBES = {
+    "floor_open": floor_open,
+    "console_open": console_open,
+    "floor_firehose": floor_firehose,
+    "console_firehose": console_firehose,
+    "latency": latency,
+    "keypress": keypress,
+    "demo_first_frame": demo_first_frame,
+}
+
+if __name__ == "__main__":
+    name, *args = sys.argv[1:]
+    print(json.dumps(PROBES[name](*args)), flush=True)

@@ -1,0 +1,206 @@
+"""``make bench``: every benchmark against the simulator over loopback, side by side with its
+floor (the bare work in the same run), printed as a table and written to
+``benchmarks/results/latest.json``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from phrony_tui.sim import SimServer
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+TARGETS = {
+    "cold_open ratio (100k)": "≤ 3x floor",
+    "cold_open RSS (100k)": "≤ 3x JSON size",
+    "firehose ratio": "≥ 0.5 of floor",
+    "latency p99": "≤ 50 ms",
+    "keypress p50": "≤ 30 ms",
+    "--help": "≤ 0.3 s",
+}
+
+
+def probe(name: str, *args: str, timeout: float = 600) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.probes", name, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ | {"TEXTUAL": ""},
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"probe {name} failed:\n{out.stderr[-3000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def start_big(sim: SimServer, items: int) -> str:
+    async def main() -> str:
+        async with httpx.AsyncClient(timeout=600) as client:
+            response = await client.post(
+                f"{sim.base_url}/v1/agents/{sim.agents['big']}/runs",
+                headers={"X-API-Key": sim.api_key},
+                json={"input": {"items": items}},
+            )
+            run_id = str(response.json()["runId"])
+            while True:  # the session builds itself in the background
+                status = await client.get(
+                    f"{sim.base_url}/v1/runs/{run_id}", headers={"X-API-Key": sim.api_key}
+                )
+                if status.json()["status"] == "Completed":
+                    return run_id
+                await asyncio.sleep(0.2)
+
+    return asyncio.run(main())
+
+
+def cold_open(sim: SimServer, sizes: list[int]) -> dict[str, Any]:
+    results = {}
+    for size in sizes:
+        run_id = start_big(sim, size)
+        floor = min(
+            (probe("floor_open", sim.base_url, sim.api_key, run_id) for _ in range(2)),
+            key=lambda r: r["seconds"],
+        )
+        console = probe("console_open", sim.base_url, sim.api_key, run_id)
+        results[str(size)] = {
+            "seconds": round(console["seconds"], 3),
+            "floor_seconds": round(floor["seconds"], 3),
+            "ratio": round(console["seconds"] / floor["seconds"], 2),
+            "peak_rss_mb": round(console["peak_rss_mb"], 1),
+            "floor_peak_rss_mb": round(floor["peak_rss_mb"], 1),
+            "json_mb": round(floor["json_mb"], 1),
+        }
+        print(f"  cold_open {size}: {results[str(size)]}", flush=True)
+    return results
+
+
+def startup() -> dict[str, float]:
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "phrony_tui.cli", "--help"], check=True, capture_output=True
+        )
+        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    probe("demo_first_frame")
+    return {
+        "help": round(statistics.median(times), 3),
+        "demo_first_frame": round(time.perf_counter() - start, 3),
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    c = results["cold_open"]
+    f = results["firehose"]
+    big = c.get("100000") or c[max(c, key=int)]
+    rows = [
+        ("benchmark", "measured", "floor", "ratio", "target"),
+        *[
+            (
+                f"cold_open {n}",
+                f"{v['seconds']:.2f} s, {v['peak_rss_mb']:.0f} MB",
+                f"{v['floor_seconds']:.2f} s, JSON {v['json_mb']:.0f} MB",
+                f"{v['ratio']:.1f}x",
+                "",
+            )
+            for n, v in c.items()
+        ],
+        ("cold_open 100k ratio", f"{big['ratio']:.1f}x", "", "", TARGETS["cold_open ratio (100k)"]),
+        (
+            "cold_open 100k RSS/JSON",
+            f"{big['peak_rss_mb'] / big['json_mb']:.1f}x",
+            "",
+            "",
+            TARGETS["cold_open RSS (100k)"],
+        ),
+        (
+            "firehose events/s",
+            f"{f['events_per_s']:.0f}",
+            f"{f['floor_events_per_s']:.0f}",
+            f"{f['ratio']:.2f}",
+            TARGETS["firehose ratio"],
+        ),
+        (
+            "latency p50 / p99",
+            f"{results['latency_ms']['p50']:.1f} / {results['latency_ms']['p99']:.1f} ms",
+            "",
+            "",
+            TARGETS["latency p99"],
+        ),
+        (
+            "keypress p50 / p99",
+            f"{results['keypress_ms']['p50']:.1f} / {results['keypress_ms']['p99']:.1f} ms",
+            "",
+            "",
+            TARGETS["keypress p50"],
+        ),
+        ("startup --help", f"{results['startup_s']['help']:.3f} s", "", "", TARGETS["--help"]),
+        (
+            "startup demo first frame",
+            f"{results['startup_s']['demo_first_frame']:.2f} s",
+            "",
+            "",
+            "",
+        ),
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = [
+        "| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    sizes = [1000, 10_000] if args.quick else [1000, 10_000, 100_000]
+    events = 5000 if args.quick else 50_000
+    results: dict[str, Any] = {}
+    with SimServer(speed=1000, seed=1) as sim:
+        print("cold_open…", flush=True)
+        results["cold_open"] = cold_open(sim, sizes)
+        print("firehose…", flush=True)
+        agent = sim.agents["firehose"]
+        floor = probe("floor_firehose", sim.base_url, sim.api_key, agent, str(events))
+        console = probe("console_firehose", sim.base_url, sim.api_key, agent, str(events))
+        results["firehose"] = {
+            "events": events,
+            "events_per_s": round(console["events_per_s"]),
+            "floor_events_per_s": round(floor["events_per_s"]),
+            "ratio": round(console["events_per_s"] / floor["events_per_s"], 3),
+        }
+        print("latency…", flush=True)
+        lat = probe("latency", sim.base_url, sim.api_key, agent, "1000", "200")
+        results["latency_ms"] = {"p50": round(lat["p50"], 2), "p99": round(lat["p99"], 2)}
+        print("keypress…", flush=True)
+        run_id = start_big(sim, sizes[-1])
+        keys = probe("keypress", sim.base_url, sim.api_key, run_id)
+        results["keypress_ms"] = {k: round(v, 2) for k, v in keys.items()}
+    print("startup…", flush=True)
+    results["startup_s"] = startup()
+    results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(table(results))
+    print("\nwritten to benchmarks/results/latest.json")
+
+
+if __name__ == "__main__":
+    main()
