@@ -46,8 +46,9 @@ from .widgets.status_line import StatusLine
 from .widgets.timeline import Timeline
 
 RECONCILE_DEBOUNCE = 0.25
-#: Events kept to re-apply over a snapshot that was fetched while they arrived.
-EVENT_LOG = 20_000
+#: Events kept to re-apply over a snapshot that was fetched while they arrived (only those
+#: since the last snapshot are kept; a fetch slower than this many events is fetched again).
+EVENT_LOG = 5_000
 
 
 def styles_path() -> Path:
@@ -223,12 +224,17 @@ class ConsoleApp(App[None]):
         if message.start < self._snapshot_start:
             return
         self._snapshot_start = message.start
+        log = self._event_log
+        missing = bool(log) and log[0][0] > message.start + 1  # the log was cut meanwhile
+        while log and log[0][0] <= message.start:
+            log.popleft()  # no snapshot older than this one will be applied any more
         change = self.state.apply_conversation(message.conversation)
-        for seq, event in self._event_log:
-            if seq > message.start:
-                change.merge(self.state.apply_event(event))
+        for _, event in log:
+            change.merge(self.state.apply_event(event))
         change.reconcile = False
         self._apply(change)
+        if missing:
+            self._schedule_reconcile()
 
     @on(StreamBatch)
     def _on_batch(self, message: StreamBatch) -> None:

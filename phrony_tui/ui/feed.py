@@ -29,7 +29,9 @@ from ..api.errors import (
 from .controller import describe
 from .messages import ConnectionChanged, SnapshotLoaded, StreamBatch
 
-FLUSH_INTERVAL = 0.03
+#: Events are posted to the app at most this often (about one frame): under a burst they go
+#: as one batch, one refresh; a lone event goes at once.
+FLUSH_INTERVAL = 0.016
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 15.0
 MAX_BATCH = 2000
@@ -80,6 +82,7 @@ class StreamFeed:
         self._hold = False
         self._last_item = 0.0
         self._live_since = 0.0
+        self._last_flush = 0.0
         self._items_since_live = 0
         self._stalled = False
 
@@ -186,7 +189,10 @@ class StreamFeed:
             self._items_since_live += 1
             if isinstance(item, StreamEvent):
                 self._events.append(item)
-                if len(self._events) >= MAX_BATCH and not self._hold:
+                if not self._hold and (
+                    len(self._events) >= MAX_BATCH
+                    or loop.time() - self._last_flush >= FLUSH_INTERVAL
+                ):
                     self._flush()
             elif isinstance(item, MalformedEvent):
                 self._malformed += 1
@@ -208,6 +214,7 @@ class StreamFeed:
                 self._flush()
 
     def _flush(self) -> None:
+        self._last_flush = asyncio.get_running_loop().time()
         if self._events or self._malformed:
             events, self._events = self._events, []
             malformed, self._malformed = self._malformed, 0

@@ -53,4 +53,4 @@ class StatusLine(Static):
             text.append(
                 f"  │  showing {one_line(self.filter_label, 30)} only (A: all runs)", style="bold"
             )
-        self.update(text)
+        self.update(text, layout=False)
