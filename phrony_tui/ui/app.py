@@ -160,6 +160,8 @@ class ConsoleApp(App[None]):
         self.sub_title = f"run {self.run_id}"
         if self.initial is not None:
             self._apply(self.state.apply_conversation(self.initial))
+            self.feed.snapshot_is_final = is_terminal(self.initial.session.status)
+            self.initial = None  # the state holds it now
         self.run_worker(self.feed.run(), name="stream", group="stream", exclusive=True)
         self.set_interval(1.0, self._tick)
         self._tick()

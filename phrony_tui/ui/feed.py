@@ -75,6 +75,8 @@ class StreamFeed:
         self.poll_interval = poll_interval
         self.backoff_base = backoff_base
         self.wake = asyncio.Event()
+        #: The app already holds the snapshot of a finished session: skip the first fetch.
+        self.snapshot_is_final = False
         self.reconnects = 0
         self.went_live = False
         self._events: list[StreamEvent] = []
@@ -160,9 +162,12 @@ class StreamFeed:
         reader = asyncio.create_task(self._read(stream))
         watchdog = asyncio.create_task(self._watchdog(reader))
         try:
-            start = self.events_applied()
-            conversation = await self.client.get_conversation(self.run_id)
-            self.post(SnapshotLoaded(conversation, start))
+            if self.snapshot_is_final:
+                self.snapshot_is_final = False  # a finished session: nothing can have changed
+            else:
+                start = self.events_applied()
+                conversation = await self.client.get_conversation(self.run_id)
+                self.post(SnapshotLoaded(conversation, start))
             self.post(ConnectionChanged("live"))
             self.went_live = True
             self._live_since = asyncio.get_running_loop().time()
