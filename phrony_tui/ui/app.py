@@ -176,6 +176,8 @@ class ConsoleApp(App[None]):
         return is_terminal(self.state.status)
 
     def _tick(self) -> None:
+        if not self.is_running:
+            return
         self.status_line.tick()
         self.composer.tick()
 
@@ -223,6 +225,8 @@ class ConsoleApp(App[None]):
         """The truth replaces the state, unless a snapshot fetched later was applied already.
         Events applied since this one's fetch began may be newer than it, so they go on top
         again (every merge is monotonic)."""
+        if not self.is_running:
+            return  # a late message while the app shuts down
         if message.start < self._snapshot_start:
             return
         self._snapshot_start = message.start
@@ -240,6 +244,8 @@ class ConsoleApp(App[None]):
 
     @on(StreamBatch)
     def _on_batch(self, message: StreamBatch) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         total = Change()
         for event in message.events:
             self._applied += 1
@@ -257,6 +263,8 @@ class ConsoleApp(App[None]):
 
     @on(Reconcile)
     def _on_reconcile(self, message: Reconcile) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         self._schedule_reconcile()
 
     def _schedule_reconcile(self) -> None:
@@ -270,6 +278,8 @@ class ConsoleApp(App[None]):
 
     @on(ConnectionChanged)
     def _on_connection(self, message: ConnectionChanged) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         line = self.status_line
         line.connection = message.state
         line.detail = message.detail
@@ -287,11 +297,15 @@ class ConsoleApp(App[None]):
 
     @on(Send)
     def _on_send(self, message: Send) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         since = max((i.ordinal for i in self.state.items.values()), default=0)
         self.run_worker(self.controller.send(message.body, message.draft_key, since), group="send")
 
     @on(SendResult)
     def _on_send_result(self, message: SendResult) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         self.composer.on_send_result(message)
         if message.arrived:
             self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
@@ -300,10 +314,14 @@ class ConsoleApp(App[None]):
 
     @on(SkipWait)
     def _on_skip(self, message: SkipWait) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         self.run_worker(self.controller.skip_wait(message.run_id), group="send")
 
     @on(AttachFile)
     def _on_attach(self, message: AttachFile) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         path = str(Path(message.path).expanduser())
         upload_id = f"{message.draft_key}|{path}"
         if upload_id in self.composer.uploading:
@@ -314,6 +332,8 @@ class ConsoleApp(App[None]):
 
     @on(UploadProgress)
     def _on_upload_progress(self, message: UploadProgress) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         entry = self.composer.uploading.get(message.upload_id)
         if entry is None:
             return
@@ -326,6 +346,8 @@ class ConsoleApp(App[None]):
 
     @on(UploadDone)
     def _on_upload_done(self, message: UploadDone) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         self.composer.uploading.pop(message.upload_id, None)
         draft_key = message.upload_id.split("|", 1)[0]
         if message.ref is not None:
@@ -340,6 +362,8 @@ class ConsoleApp(App[None]):
 
     @on(Tree.NodeSelected)
     def _on_run_selected(self, message: Tree.NodeSelected[str]) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         run_id = message.node.data
         if run_id:
             self.filter_run(run_id)
@@ -354,6 +378,8 @@ class ConsoleApp(App[None]):
 
     @on(Timeline.StepChosen)
     def _on_step_chosen(self, message: Timeline.StepChosen) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         item = self.state.items.get(message.item_id)
         if item is None:
             return
@@ -371,6 +397,8 @@ class ConsoleApp(App[None]):
 
     @on(Timeline.CopyStep)
     def _on_copy(self, message: Timeline.CopyStep) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         item = self.state.items.get(message.item_id)
         if item is not None:
             self.copy_to_clipboard(step_json(item))
@@ -378,10 +406,14 @@ class ConsoleApp(App[None]):
 
     @on(Input.Changed, "#search")
     def _on_search_changed(self, message: Input.Changed) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         self.timeline.search(message.value, include_current=True)
 
     @on(Input.Submitted, "#search")
     def _on_search_next(self, message: Input.Submitted) -> None:
+        if not self.is_running:
+            return  # a late message while the app shuts down
         if not self.timeline.search(message.value, 1):
             self.notify("No match", timeout=2)
 
