@@ -9,7 +9,6 @@ from ..api.models import Status, TaskKind, TaskStatus
 from .engine import Run, Task
 from .world import World
 
-APPROVAL_KINDS = {TaskKind.APPROVAL, TaskKind.HITL, TaskKind.ANOMALY_REVIEW}
 ANSWER_FIELDS = ("approved", "selectedOptionId", "textValue", "numberValue")
 FIELD_FOR_KIND: dict[str, str | None] = {
     TaskKind.APPROVAL: "approved",

@@ -7,7 +7,6 @@ from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
-from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -541,7 +540,3 @@ class ConsoleApp(App[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_bindings()
-
-
-def banner(text: str) -> Text:
-    return Text(text, style="bold")
