@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, TextArea, Tree
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..api import Conversation, PhronyClient, StreamEvent
 from ..api.models import ItemType, is_terminal
@@ -168,6 +170,12 @@ class ConsoleApp(App[None]):
             self.timeline.focus()
 
     async def on_unmount(self) -> None:
+        # Stop the workers first: one waking from a backoff must not find the client
+        # closed under it.
+        for worker in list(self.workers):
+            worker.cancel()
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()
         if self.close_client:
             await self.client.aclose()
 
