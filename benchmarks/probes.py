@@ -50,10 +50,10 @@ def console_open(base: str, key: str, run_id: str) -> dict[str, Any]:
     """What ``phrony-tui RUN_ID`` does, until the first frame shows the timeline."""
     from phrony_tui.api import PhronyClient
     from phrony_tui.ui.app import ConsoleApp
-    from phrony_tui.ui.main import _checked
+    from phrony_tui.ui.main import checked
 
     start = time.perf_counter()
-    conversation = asyncio.run(_checked(PhronyClient(base, key), run_id))
+    conversation = checked(PhronyClient(base, key), run_id)
     result: dict[str, Any] = {}
 
     class Probe(ConsoleApp):
@@ -242,11 +242,11 @@ def demo_first_frame() -> dict[str, Any]:
     from phrony_tui.api import PhronyClient
     from phrony_tui.sim import SimServer
     from phrony_tui.ui.app import ConsoleApp
-    from phrony_tui.ui.main import _checked
+    from phrony_tui.ui.main import checked
 
     with SimServer(port=0) as sim:
         run_id = asyncio.run(_start(sim.base_url, sim.api_key, sim.agents["tour"], {}))
-        conversation = asyncio.run(_checked(PhronyClient(sim.base_url, sim.api_key), run_id))
+        conversation = checked(PhronyClient(sim.base_url, sim.api_key), run_id)
         result: dict[str, float] = {}
 
         class Probe(ConsoleApp):

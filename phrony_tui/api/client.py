@@ -25,6 +25,7 @@ from .errors import (
     StreamTimeoutError,
     status_error,
 )
+from .heap import LARGE, collector_paused
 from .models import (
     Accepted,
     Conversation,
@@ -178,7 +179,8 @@ class PhronyClient:
             # An empty success body: build what the model allows rather than fail.
             return model.model_validate({})
         try:
-            return model.model_validate_json(response.content)
+            with collector_paused(len(response.content) >= LARGE):
+                return model.model_validate_json(response.content)
         except ValidationError as exc:
             deep = "recursion limit" in str(exc)
         try:

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, TextArea, Tree
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..api import Conversation, PhronyClient, StreamEvent
+from ..api.heap import collector_paused
 from ..api.models import ItemType, is_terminal
 from ..session import Change, SessionState
 from .config import Settings
@@ -74,6 +75,9 @@ class SearchInput(Input):
     def action_close(self) -> None:
         self.display = False
         self.app.query_one(Timeline).focus()
+
+
+BIG_SNAPSHOT = 10_000  # steps from which applying a snapshot pauses the cyclic collector
 
 
 class ConsoleApp(App[None]):
@@ -160,7 +164,8 @@ class ConsoleApp(App[None]):
             self.theme = self.settings.theme
         self.sub_title = f"run {self.run_id}"
         if self.initial is not None:
-            self._apply(self.state.apply_conversation(self.initial))
+            with collector_paused(len(self.initial.items) >= BIG_SNAPSHOT):
+                self._apply(self.state.apply_conversation(self.initial))
             self.feed.snapshot_is_final = is_terminal(self.initial.session.status)
             self.initial = None  # the state holds it now
         self.run_worker(self.feed.run(), name="stream", group="stream", exclusive=True)
@@ -241,11 +246,12 @@ class ConsoleApp(App[None]):
         missing = bool(log) and log[0][0] > message.start + 1  # the log was cut meanwhile
         while log and log[0][0] <= message.start:
             log.popleft()  # no snapshot older than this one will be applied any more
-        change = self.state.apply_conversation(message.conversation)
-        for _, event in log:
-            change.merge(self.state.apply_event(event))
-        change.reconcile = False
-        self._apply(change)
+        with collector_paused(len(message.conversation.items) >= BIG_SNAPSHOT):
+            change = self.state.apply_conversation(message.conversation)
+            for _, event in log:
+                change.merge(self.state.apply_event(event))
+            change.reconcile = False
+            self._apply(change)
         if missing:
             self._schedule_reconcile()
 

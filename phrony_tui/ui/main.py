@@ -71,7 +71,7 @@ def open_console(
         return 2
     run_id = run_id.strip()
     try:
-        conversation = asyncio.run(_checked(client, run_id))
+        conversation = checked(client, run_id)
     except ConsoleError as exc:
         print(f"phrony-tui: {exc}", file=sys.stderr)
         return exc.code
@@ -85,6 +85,18 @@ def open_console(
     return 0
 
 
-async def _checked(client: PhronyClient, run_id: str) -> Conversation:
-    async with client:
-        return await preflight(client, run_id)
+def checked(client: PhronyClient, run_id: str) -> Conversation:
+    """Pre-flight the run with ``client`` (closed afterwards); ``ConsoleError`` if it fails.
+
+    The conversation leaves the event loop through a list, not as ``asyncio.run``'s return
+    value: on Python 3.11 ``asyncio.run`` builds the ``repr`` of its finished task (result
+    included) twice while restoring the SIGINT handler, seconds for a 100,000-step session.
+    """
+    box: list[Conversation] = []
+
+    async def main() -> None:
+        async with client:
+            box.append(await preflight(client, run_id))
+
+    asyncio.run(main())
+    return box[0]
