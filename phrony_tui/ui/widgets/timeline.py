@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -79,6 +79,7 @@ class Timeline(ScrollView, can_focus=True):
         self._body_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(1024)
         self._search_text: dict[str, str] = {}
         self._run_labels: dict[str, Text] = {}
+        self._frame: tuple[int, Style] | None = None
 
     # --- data -------------------------------------------------------------------------------
 
@@ -188,11 +189,18 @@ class Timeline(ScrollView, can_focus=True):
 
     # --- drawing ----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Worked out once per frame, not once per line: both cost a style computation.
+        self._frame = (self.scrollable_content_region.width, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width, base = self._frame or (self.scrollable_content_region.width, self.rich_style)
         _, scroll_y = self.scroll_offset
         found = self._locate(scroll_y + y)
-        base = self.rich_style
         if found is None:
             if not self.rows and y == 0:
                 return self._text_strip(self._empty_text(), width, base)
