@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from textual.widgets import Footer, Input, TextArea, Tree
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..api import Conversation, PhronyClient, StreamEvent
-from ..api.heap import collector_paused
+from ..api.heap import Settler, collector_paused
 from ..api.models import ItemType, is_terminal
 from ..session import Change, SessionState
 from .config import Settings
@@ -109,6 +108,7 @@ class ConsoleApp(App[None]):
         self.settings = settings or Settings()
         self.initial = initial
         self.state = SessionState()
+        self._settler = Settler()
         self.show_event_age = show_event_age
         self.close_client = close_client
         self.steady = steady
@@ -171,6 +171,7 @@ class ConsoleApp(App[None]):
         self.run_worker(self.feed.run(), name="stream", group="stream", exclusive=True)
         self.set_interval(1.0, self._tick)
         self._tick()
+        self.call_after_refresh(self._settler.settle)
         if not self.composer.pauses:
             self.timeline.focus()
 
@@ -217,6 +218,7 @@ class ConsoleApp(App[None]):
             if began and not self._busy():
                 self.composer.focus_control(unless=self._busy)
         self.status_line.tick()
+        self._settler.added(len(change.items_added))
 
     def _busy(self) -> bool:
         """The person is in the middle of something: keep their focus where it is."""
@@ -261,11 +263,6 @@ class ConsoleApp(App[None]):
             change = self.state.apply_conversation(conversation)
             for event in events:
                 change.merge(self.state.apply_event(event))
-        if big:
-            # The steps live as long as the session is open and hold no reference cycles;
-            # moved out of the collector's reach, full collections stop walking them (a
-            # pause of half a second at 100,000 steps). Replaced steps are still freed.
-            gc.freeze()
         return change
 
     @on(StreamBatch)

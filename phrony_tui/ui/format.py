@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 
 from ..api.models import ItemType, TimelineItem, is_terminal, is_waiting
@@ -29,9 +30,21 @@ TYPE_BADGES: dict[str, tuple[str, str]] = {
 RUN_COLOURS = ("#5fafff", "#d787ff", "#87d75f", "#ffaf5f", "#5fd7d7", "#ff87af", "#d7d75f")
 
 
-def type_badge(item_type: str) -> Text:
+_BADGE_STYLES: dict[str, Style] = {}
+
+
+def badge_of(item_type: str) -> tuple[str, Style]:
+    """The padded label and the style of a step type's badge."""
     label, style = TYPE_BADGES.get(item_type.lower(), (one_line(item_type, 8).upper(), "dim"))
-    return Text(f"{label:<7}", style=style)
+    parsed = _BADGE_STYLES.get(style)
+    if parsed is None:
+        parsed = _BADGE_STYLES[style] = Style.parse(style)
+    return f"{label:<7}", parsed
+
+
+def type_badge(item_type: str) -> Text:
+    label, style = badge_of(item_type)
+    return Text(label, style=style)
 
 
 def status_style(status: str | None) -> str:

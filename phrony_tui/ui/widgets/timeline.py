@@ -22,15 +22,30 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from ...api.models import ItemType, TimelineItem
 from ...session import SessionState
-from ..format import RUN_COLOURS, clock, preview, tokens, type_badge
+from ..format import RUN_COLOURS, badge_of, clock, preview, tokens, type_badge
 from ..sanitize import clean, one_line, to_json
+from .scrollbar import install_vertical
 
 EXPANDED_CHARS = 20_000
 EXPANDED_LINES = 200
+DIM = Style(dim=True)
+PENDING = Style(bgcolor="#4d3b00")
+SELECTED = Style(bgcolor="#2a4d6e")
+SELECTED_BLURRED = Style(bgcolor="#333a40")
+RUN_STYLES = tuple(Style(color=colour) for colour in RUN_COLOURS)
+
+
+def _pending(item: TimelineItem) -> bool:
+    return (
+        item.is_type(ItemType.USER_TASK_REQ)
+        and isinstance(item.content, dict)
+        and item.content.get("status", "Pending") == "Pending"
+    )
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -49,7 +64,7 @@ class Timeline(ScrollView, can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    Timeline { background: $surface; }
+    Timeline { background: $surface; overflow-x: hidden; }
     """
 
     class StepChosen(Message):
@@ -80,6 +95,10 @@ class Timeline(ScrollView, can_focus=True):
         self._search_text: dict[str, str] = {}
         self._run_labels: dict[str, Text] = {}
         self._frame: tuple[int, Style] | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return self._vertical_scrollbar or install_vertical(self)
 
     # --- data -------------------------------------------------------------------------------
 
@@ -146,7 +165,8 @@ class Timeline(ScrollView, can_focus=True):
         labels: dict[str, Text] = {}
         for index, run in enumerate(self.state.runs_by_depth()):
             name = one_line(run.agent_name or run.short_id, 12)
-            labels[run.id] = Text(f"{name:<12}", style=RUN_COLOURS[index % len(RUN_COLOURS)])
+            colour = RUN_STYLES[index % len(RUN_STYLES)]
+            labels[run.id] = Text(f"{name:<12}", style=colour)
         if labels != self._run_labels:
             self._run_labels = labels
             self._cache.clear()
@@ -166,11 +186,31 @@ class Timeline(ScrollView, can_focus=True):
 
     def _resize_and_follow(self) -> None:
         self.cursor = max(0, min(self.cursor, len(self.rows) - 1))
-        self.virtual_size = Size(self.size.width, self._total_lines)
+        self._set_virtual_size(Size(self.scrollable_content_region.width, self._total_lines))
         if self.follow and self.rows:
             self.cursor = len(self.rows) - 1
             self.scroll_to(y=max(0, self._total_lines - self.size.height), animate=False)
         self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """``virtual_size`` is a layout reactive: setting it reflows the whole screen. While
+        the scrollbar stays as it is (a long timeline growing), nothing around the timeline
+        moves, so the size changes without the layout pass: one step appended costs a
+        repaint of the timeline, not of the screen."""
+        if size == self.virtual_size:
+            return
+        height = self.scrollable_content_region.height
+        if (
+            self.show_vertical_scrollbar
+            and size.width == self.virtual_size.width
+            and size.height > height
+            and self.virtual_size.height > height
+        ):
+            self.set_reactive(Timeline.virtual_size, size)
+            self._scroll_update(size)  # scrollbar thumb and scroll limits
+            self.refresh()
+        else:
+            self.virtual_size = size
 
     def _row_line(self, row: int) -> int:
         return self._line_starts[row] if self._line_starts is not None else row
@@ -215,7 +255,7 @@ class Timeline(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             if sub == 0:
-                strip = self._text_strip(self._summary(item), width, base, selected=selected)
+                strip = self._row_strip(item, width, base, selected)
             else:
                 body = self._body(item_id)
                 strip = body[sub - 1] if sub - 1 < len(body) else Strip.blank(width, base)
@@ -233,21 +273,45 @@ class Timeline(ScrollView, can_focus=True):
     def _text_strip(self, text: Text, width: int, base: Style, *, selected: bool = False) -> Strip:
         text.no_wrap = True
         text.end = ""
-        segments = list(text.render(self.app.console))
+        return self._strip(list(text.render(self.app.console)), width, base, selected)
+
+    def _strip(self, segments: list[Segment], width: int, base: Style, selected: bool) -> Strip:
         strip = Strip(segments).crop_extend(0, width, base)
         if selected:
-            strip = strip.apply_style(Style(bgcolor="#2a4d6e" if self.has_focus else "#333a40"))
+            strip = strip.apply_style(SELECTED if self.has_focus else SELECTED_BLURRED)
         return strip
 
+    def _row_strip(self, item: TimelineItem, width: int, base: Style, selected: bool) -> Strip:
+        """A step's summary line. Built from segments: a ``Text`` per row costs several times
+        more, and while following a busy run every frame is mostly new rows."""
+        if self.search_query:
+            return self._text_strip(self._summary(item), width, base, selected=selected)
+        label = self._run_labels.get(item.run_id)
+        badge, badge_style = badge_of(item.type)
+        segments = [
+            Segment(self._marker(item), DIM),
+            Segment(f"{int(item.ordinal):>6} ", DIM),
+            Segment(badge, badge_style),
+            Segment(" "),
+            Segment(label.plain, label.style if isinstance(label.style, Style) else None)
+            if label is not None
+            else Segment(f"{one_line(item.run_id, 8):<12}"),
+            Segment(f" {clock(item.started_at)} {tokens(item.tokens_used):>5} ", DIM),
+        ]
+        text = preview(item)
+        text.no_wrap = True
+        text.end = ""
+        segments.extend(text.render(self.app.console))
+        if _pending(item):
+            segments = list(Segment.apply_style(segments, post_style=PENDING))
+        return self._strip(segments, width, base, selected)
+
+    def _marker(self, item: TimelineItem) -> str:
+        return "▾ " if item.id in self.expanded else "▸ " if self._expandable(item) else "  "
+
     def _summary(self, item: TimelineItem) -> Text:
-        marker = "▾ " if item.id in self.expanded else "▸ " if self._expandable(item) else "  "
-        pending = (
-            item.is_type(ItemType.USER_TASK_REQ)
-            and isinstance(item.content, dict)
-            and (item.content.get("status", "Pending") == "Pending")
-        )
         text = Text()
-        text.append(marker, style="dim")
+        text.append(self._marker(item), style="dim")
         text.append(f"{int(item.ordinal):>6} ", style="dim")
         text.append_text(type_badge(item.type))
         text.append(" ")
@@ -256,7 +320,7 @@ class Timeline(ScrollView, can_focus=True):
         text.append(f" {clock(item.started_at)} ", style="dim")
         text.append(f"{tokens(item.tokens_used):>5} ", style="dim")
         text.append_text(preview(item))
-        if pending:
+        if _pending(item):
             text.stylize("on #4d3b00")
         if self.search_query and self.search_query.lower() in self._plain(item.id):
             text.highlight_words([self.search_query], style="reverse", case_sensitive=False)

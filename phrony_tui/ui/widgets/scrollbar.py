@@ -1,0 +1,55 @@
+"""A scrollbar that draws again only when what it shows changes.
+
+Textual repaints a scrollbar whenever its position or virtual size changes, and a repaint goes
+through Rich line by line: while following a busy run (one more step, one line lower, many
+times a second) that cost as much as drawing the timeline itself. Over a long timeline the thumb
+moves by a visible eighth of a cell only now and then, so the lines of the last drawing are
+reused until it does.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+class ThumbScrollBar(ScrollBar):
+    def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
+        super().__init__(vertical=vertical, name=name, thickness=thickness)
+        self._drawn: tuple[object, ...] | None = None
+        self._lines: list[Strip] = []
+
+    def _thumb(self) -> tuple[int, int] | None:
+        """Start and end of the thumb in eighths of a cell, as ``ScrollBarRender`` draws it."""
+        size = self.size.height if self.vertical else self.size.width
+        virtual = ceil(self.window_virtual_size)
+        window = ceil(self.window_size if self.window_size < self.window_virtual_size else 0)
+        if not (window and size and virtual and size != virtual):
+            return None
+        thumb = max(1, window / (virtual / size))
+        position = (size - thumb) * (self.position / (virtual - window))
+        start = int(position * len(ScrollBarRender.VERTICAL_BARS))
+        return start, start + ceil(thumb * len(ScrollBarRender.VERTICAL_BARS))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        renderable = self.render()
+        style = getattr(renderable, "style", None)
+        key = (crop, self.size, self.thickness, self._thumb(), style)
+        if key != self._drawn:
+            self._lines = super().render_lines(crop)
+            self._drawn = key
+        return self._lines
+
+
+def install_vertical(widget: Widget) -> ScrollBar:
+    """Give ``widget`` a ``ThumbScrollBar`` as its vertical scrollbar (what Textual's own
+    ``Widget.vertical_scrollbar`` does with a plain ``ScrollBar``)."""
+    bar = ThumbScrollBar(vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical)
+    bar.display = False
+    widget._vertical_scrollbar = bar
+    widget.app._start_widget(widget, bar)
+    return bar
