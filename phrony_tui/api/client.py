@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import os
 from collections.abc import AsyncIterator, Callable, Generator, Mapping
@@ -13,10 +12,10 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from .compact import Snapshot, parse_conversation, parse_model
 from .config import ApiKey, ClientConfig
-from .deep_json import loads_deep
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -38,7 +37,6 @@ from .models import (
     StartRunResponse,
 )
 from .stream import DEFAULT_MAX_EVENT_BYTES, SSEParser, StreamItem
-from .tolerant import validate_tolerant
 
 M = TypeVar("M", bound=BaseModel)
 ProgressCallback = Callable[[int, int], None]
@@ -137,28 +135,24 @@ class PhronyClient:
         *,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
+        """Send; a typed error for a transport failure or an error status. With ``stream``
+        the body is left unread (read it with ``_read_body``)."""
         url = self.base_url + path
         clean = {k: v for k, v in (params or {}).items() if v is not None}
+        request = self._http.build_request(
+            method, url, json=json, params=clean, headers=self._headers(json is not None)
+        )
         try:
-            response = await self._http.request(
-                method, url, json=json, params=clean, headers=self._headers(json is not None)
-            )
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(
-                f"timed out on {method} {path} ({type(exc).__name__})",
-                method=method,
-                path=path,
-                maybe_sent=not isinstance(exc, httpx.ConnectTimeout),
-            ) from None
-        except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"cannot reach {self.base_url} on {method} {path}: {self._scrub(exc)}",
-                method=method,
-                path=path,
-                maybe_sent=not isinstance(exc, httpx.ConnectError),
-            ) from None
+            response = await self._http.send(request, stream=stream)
+            if stream and not response.is_success:
+                await response.aread()
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, method, path) from None
         if not response.is_success:
+            if stream:
+                await response.aclose()
             raise status_error(
                 response.status_code,
                 method,
@@ -168,6 +162,48 @@ class PhronyClient:
             )
         return response
 
+    async def _read_body(self, response: httpx.Response, method: str, path: str) -> bytearray:
+        """A streamed response's body in one buffer. Sized from ``Content-Length`` when there
+        is one, so a 66 MB body is never held twice (as chunks and their join) on the way in."""
+        size = response.headers.get("Content-Length", "")
+        encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+        try:
+            if size.isdigit() and not encoded:
+                body = bytearray(int(size))
+                filled = 0
+                with memoryview(body) as view:
+                    async for chunk in response.aiter_raw():
+                        end = filled + len(chunk)
+                        if end > len(view):
+                            break  # longer than announced: keep what was announced
+                        view[filled:end] = chunk
+                        filled = end
+                del body[filled:]
+            else:
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, method, path) from None
+        finally:
+            await response.aclose()
+        return body
+
+    def _transport_error(self, exc: httpx.HTTPError, method: str, path: str) -> PhronyError:
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(
+                f"timed out on {method} {path} ({type(exc).__name__})",
+                method=method,
+                path=path,
+                maybe_sent=not isinstance(exc, httpx.ConnectTimeout),
+            )
+        return APIConnectionError(
+            f"cannot reach {self.base_url} on {method} {path}: {self._scrub(exc)}",
+            method=method,
+            path=path,
+            maybe_sent=not isinstance(exc, httpx.ConnectError),
+        )
+
     def _scrub(self, exc: BaseException) -> str:
         """An exception's text for a message, with the key masked should it appear."""
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -175,17 +211,15 @@ class PhronyClient:
 
     async def _json(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         response = await self._request(method, path, **kwargs)
-        if not response.content:
+        return self._parse(model, response.content, method, path)
+
+    def _parse(self, model: type[M], body: bytes | bytearray, method: str, path: str) -> M:
+        if not body:
             # An empty success body: build what the model allows rather than fail.
             return model.model_validate({})
         try:
-            with collector_paused(len(response.content) >= LARGE):
-                return model.model_validate_json(response.content)
-        except ValidationError as exc:
-            deep = "recursion limit" in str(exc)
-        try:
-            data = loads_deep(response.content) if deep else json.loads(response.content)
-            return validate_tolerant(model, data)
+            with collector_paused(len(body) >= LARGE):
+                return parse_model(model, body)
         except (ValueError, RecursionError) as exc:
             raise PhronyError(
                 f"unexpected response body on {method} {path}: {str(exc)[:300]}"
@@ -234,6 +268,20 @@ class PhronyClient:
             f"/v1/runs/{_seg(run_id)}/conversation",
             params={"stepContent": step_content},
         )
+
+    async def load_conversation(self, run_id: str) -> Snapshot:
+        """The full conversation to hold and show: its steps kept compact (``StepRecord``s
+        over the body's bytes, models on demand) when the body reads cleanly, else as models
+        through the tolerant path. A fraction of the memory of ``get_conversation``."""
+        path = f"/v1/runs/{_seg(run_id)}/conversation"
+        response = await self._request("GET", path, params={"stepContent": "full"}, stream=True)
+        body = await self._read_body(response, "GET", path)
+        if body:
+            with collector_paused(len(body) >= LARGE):
+                compact = parse_conversation(body)
+            if compact is not None:
+                return compact
+        return self._parse(Conversation, body, "GET", path)
 
     async def send_message(
         self, body: MessageBody, *, path: Literal["messages", "input"] = "messages"

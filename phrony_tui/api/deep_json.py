@@ -15,7 +15,7 @@ _PARSE_LIMIT = 20_000
 _lock = threading.Lock()
 
 
-def loads_deep(raw: str | bytes) -> Any:
+def loads_deep(raw: str | bytes | bytearray) -> Any:
     """``json.loads`` for a document the usual parsers refused as too deep: parsed with a
     higher limit, everything below ``MAX_DEPTH`` cut."""
     with _lock:

@@ -9,12 +9,14 @@ Applying any of a session's events after its final snapshot therefore changes no
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
+from ..api.compact import CompactConversation, StepRecord
 from ..api.models import (
     COMPLETION_TYPES,
     Conversation,
@@ -106,13 +108,70 @@ class Change:
         )
 
 
+class StepStore(Mapping[str, TimelineItem]):
+    """The steps by id. Steps from a snapshot stay ``StepRecord``s (their JSON and the fields
+    that order and filter them) and become models when read, a bounded number kept; steps
+    from events, and any step merged since, are models."""
+
+    CACHED = 4096
+
+    def __init__(self) -> None:
+        self._models: dict[str, TimelineItem] = {}
+        self._records: dict[str, StepRecord] = {}
+        self._read: OrderedDict[str, TimelineItem] = OrderedDict()
+
+    def __getitem__(self, item_id: str) -> TimelineItem:
+        model = self._models.get(item_id)
+        if model is not None:
+            return model
+        model = self._read.get(item_id)
+        if model is not None:
+            self._read.move_to_end(item_id)
+            return model
+        model = self._records[item_id].model()
+        self._read[item_id] = model
+        if len(self._read) > self.CACHED:
+            self._read.popitem(last=False)
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._models
+        yield from self._records
+
+    def __len__(self) -> int:
+        return len(self._models) + len(self._records)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._models or item_id in self._records
+
+    def put(self, item: TimelineItem) -> None:
+        self._models[item.id] = item
+        self._records.pop(item.id, None)
+        self._read.pop(item.id, None)
+
+    def put_record(self, record: StepRecord) -> None:
+        self._records[record.id] = record
+
+    def _fields(self, item_id: str) -> TimelineItem | StepRecord:
+        return self._models.get(item_id) or self._records[item_id]
+
+    def ordinal(self, item_id: str) -> float:
+        return self._fields(item_id).ordinal
+
+    def run_id(self, item_id: str) -> str:
+        return self._fields(item_id).run_id
+
+    def type(self, item_id: str) -> str:
+        return self._fields(item_id).type
+
+
 class SessionState:
     """Session, runs tree, timeline by ordinal and pending user tasks of one session."""
 
     def __init__(self) -> None:
         self.session: Session | None = None
         self.runs: dict[str, RunNode] = {}
-        self.items: dict[str, TimelineItem] = {}
+        self.items = StepStore()
         self._order: list[tuple[float, str]] = []
         self.tasks: dict[str, UserTask] = {}
         self.redacted = False
@@ -169,12 +228,14 @@ class SessionState:
         return status if is_waiting(status) else None
 
     def _ordinal_of(self, item_id: str | None) -> float:
-        item = self.items.get(item_id or "")
-        return item.ordinal if item else float("inf")
+        return self.items.ordinal(item_id) if item_id and item_id in self.items else float("inf")
+
+    def last_ordinal(self) -> float:
+        return self._order[-1][0] if self._order else 0
 
     # --- snapshot ---------------------------------------------------------------------------
 
-    def apply_conversation(self, snapshot: Conversation) -> Change:
+    def apply_conversation(self, snapshot: Conversation | CompactConversation) -> Change:
         """Replace the state with ``snapshot`` (the source of truth)."""
         change = Change(session=True, tasks=True, reset=True)
         old_items = set(self.items)
@@ -183,25 +244,48 @@ class SessionState:
         for summary in snapshot.runs:
             self._put_run(summary, change)
         self._link_children()
-        self.items = {}
+        self.items = StepStore()
         self._order = []
         self.tasks = {}
-        for item in snapshot.items:
-            self._put_item(item, change)
+        if isinstance(snapshot, CompactConversation):
+            for record in snapshot.steps:
+                self._put_record(record, change)
+        else:
+            for item in snapshot.items:
+                self._put_item(item, change)
         change.items_removed = old_items - set(self.items)
         change.items_added -= old_items
         self.redacted = self._looks_redacted(snapshot)
         return change
 
+    def _put_record(self, record: StepRecord, change: Change) -> None:
+        """A snapshot's step, kept as it came unless it needs a closer look (a user task, or
+        an id seen twice)."""
+        if record.id in self.items or same_type(record.type, ItemType.USER_TASK_REQ):
+            self._put_item(record.model(), change)
+            return
+        key = (record.ordinal, record.id)
+        if not self._order or key > self._order[-1]:
+            self._order.append(key)
+        else:
+            bisect.insort(self._order, key)
+        self.items.put_record(record)
+        change.items_added.add(record.id)
+
     @staticmethod
-    def _looks_redacted(snapshot: Conversation) -> bool:
+    def _looks_redacted(snapshot: Conversation | CompactConversation) -> bool:
         """API.md 4.7: only completion rows, and no start input or context. The simulator
         also says so outright with ``timelineExposed: false``."""
         session = snapshot.session
         exposed = (session.model_extra or {}).get("timelineExposed")
         if isinstance(exposed, bool):
             return not exposed
-        only_completions = all(i.type.lower() in COMPLETION_TYPES for i in snapshot.items)
+        types = (
+            (s.type for s in snapshot.steps)
+            if isinstance(snapshot, CompactConversation)
+            else (i.type for i in snapshot.items)
+        )
+        only_completions = all(kind.lower() in COMPLETION_TYPES for kind in types)
         return (
             only_completions
             and session.start_context is None
@@ -341,7 +425,7 @@ class SessionState:
             else:
                 bisect.insort(self._order, key)
             change.items_added.add(item.id)
-        self.items[item.id] = item
+        self.items.put(item)
         if same_type(item.type, ItemType.USER_TASK_REQ):
             self._put_task(item, change)
 

@@ -17,7 +17,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, TextArea, Tree
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from ..api import Conversation, PhronyClient, StreamEvent
+from ..api import PhronyClient, StreamEvent
+from ..api.compact import CompactConversation, Snapshot
 from ..api.heap import Settler, collector_paused
 from ..api.models import ItemType, is_terminal
 from ..session import Change, SessionState
@@ -94,7 +95,7 @@ class ConsoleApp(App[None]):
         run_id: str,
         *,
         settings: Settings | None = None,
-        initial: Conversation | None = None,
+        initial: Snapshot | None = None,
         show_event_age: bool = True,
         close_client: bool = True,
         steady: bool = False,
@@ -254,11 +255,14 @@ class ConsoleApp(App[None]):
         if missing:
             self._schedule_reconcile()
 
-    def _replace_state(
-        self, conversation: Conversation, events: Iterable[StreamEvent] = ()
-    ) -> Change:
+    def _replace_state(self, conversation: Snapshot, events: Iterable[StreamEvent] = ()) -> Change:
         """The snapshot becomes the state, with ``events`` applied on top again."""
-        big = len(conversation.items) >= BIG_SNAPSHOT
+        steps = (
+            conversation.steps
+            if isinstance(conversation, CompactConversation)
+            else conversation.items
+        )
+        big = len(steps) >= BIG_SNAPSHOT
         with collector_paused(big):
             change = self.state.apply_conversation(conversation)
             for event in events:
@@ -322,7 +326,7 @@ class ConsoleApp(App[None]):
     def _on_send(self, message: Send) -> None:
         if not self.is_running:
             return  # a late message while the app shuts down
-        since = max((i.ordinal for i in self.state.items.values()), default=0)
+        since = self.state.last_ordinal()
         self.run_worker(self.controller.send(message.body, message.draft_key, since), group="send")
 
     @on(SendResult)

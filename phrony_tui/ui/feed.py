@@ -138,7 +138,7 @@ class StreamFeed:
             try:
                 await self.client.get_run(self.run_id)
                 start = self.events_applied()
-                conversation = await self.client.get_conversation(self.run_id)
+                conversation = await self.client.load_conversation(self.run_id)
                 self.post(SnapshotLoaded(conversation, start))
             except FATAL as exc:
                 self.post(ConnectionChanged("offline", describe(exc)))
@@ -166,7 +166,7 @@ class StreamFeed:
                 self.snapshot_is_final = False  # a finished session: nothing can have changed
             else:
                 start = self.events_applied()
-                conversation = await self.client.get_conversation(self.run_id)
+                conversation = await self.client.load_conversation(self.run_id)
                 self.post(SnapshotLoaded(conversation, start))
             self.post(ConnectionChanged("live"))
             self.went_live = True

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from ..api import Conversation, PhronyClient
+from ..api import PhronyClient
+from ..api.compact import Snapshot
 from ..api.errors import (
     APIConnectionError,
     APIStatusError,
@@ -27,9 +28,9 @@ class ConsoleError(Exception):
         self.code = code
 
 
-async def preflight(client: PhronyClient, run_id: str) -> Conversation:
+async def preflight(client: PhronyClient, run_id: str) -> Snapshot:
     try:
-        return await client.get_conversation(run_id)
+        return await client.load_conversation(run_id)
     except NotFoundError:
         raise ConsoleError(
             f"run {run_id} was not found at {client.base_url}: check the id "
@@ -85,14 +86,14 @@ def open_console(
     return 0
 
 
-def checked(client: PhronyClient, run_id: str) -> Conversation:
+def checked(client: PhronyClient, run_id: str) -> Snapshot:
     """Pre-flight the run with ``client`` (closed afterwards); ``ConsoleError`` if it fails.
 
     The conversation leaves the event loop through a list, not as ``asyncio.run``'s return
     value: on Python 3.11 ``asyncio.run`` builds the ``repr`` of its finished task (result
     included) twice while restoring the SIGINT handler, seconds for a 100,000-step session.
     """
-    box: list[Conversation] = []
+    box: list[Snapshot] = []
 
     async def main() -> None:
         async with client:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from ..api.models import Conversation, FileRef, MessageBody, StreamEvent
+from ..api.compact import Snapshot
+from ..api.models import FileRef, MessageBody, StreamEvent
 
 
 class StreamBatch(Message):
@@ -32,7 +33,7 @@ class SnapshotLoaded(Message):
     """A fresh ``/conversation``: the truth to rebuild from. ``start`` is the number of events
     the app had applied when the fetch began: later ones may be newer than the snapshot."""
 
-    def __init__(self, conversation: Conversation, start: int) -> None:
+    def __init__(self, conversation: Snapshot, start: int) -> None:
         super().__init__()
         self.conversation = conversation
         self.start = start

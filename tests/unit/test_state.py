@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from phrony_tui.api import Conversation, StreamEvent
+from phrony_tui.api.compact import CompactConversation, parse_conversation
 from phrony_tui.session import SessionState
 
 
@@ -218,3 +220,45 @@ def test_redacted_view_is_detected() -> None:
     flagged = conversation([], timelineExposed=False)
     state.apply_conversation(flagged)
     assert state.redacted
+
+
+def compact(
+    items: list[dict[str, Any]], runs: list[dict[str, Any]] | None = None
+) -> CompactConversation:
+    body = json.dumps(
+        {"session": {"id": "s", "status": "Running"}, "runs": runs or [run("root")], "items": items}
+    ).encode()
+    parsed = parse_conversation(body)
+    assert parsed is not None
+    return parsed
+
+
+def test_compact_snapshot_keeps_steps_as_records_until_read() -> None:
+    state = SessionState()
+    state.apply_conversation(compact([item("b", 2), item("a", 1), task_item("t", 3, "T1")]))
+    assert state.timeline_ids() == ["a", "b", "t"]
+    assert state.items.ordinal("b") == 2 and state.items.run_id("b") == "root"
+    assert state.items.type("a") == "reasoning"
+    assert [t.id for t in state.pending_tasks()] == ["T1"]  # tasks are read at once
+    assert state.items["a"].content == {"message": "a"}
+    assert state.items["a"] is state.items["a"]  # read once, kept while recently used
+
+
+def test_an_event_replaces_a_record_and_merges_as_a_model() -> None:
+    state = SessionState()
+    state.apply_conversation(compact([task_item("t", 1, "T1")]))
+    done = task_item("t", 1, "T1", status="Completed", outcome={"approved": True})
+    change = state.apply_event(ev("step", "engine.step.UserTaskReq", done))
+    assert change.items_updated == {"t"}
+    assert state.items["t"].content["status"] == "Completed"
+    assert state.pending_tasks() == []
+
+
+def test_read_steps_are_bounded() -> None:
+    state = SessionState()
+    state.apply_conversation(compact([item(f"i{n}", n) for n in range(50)]))
+    state.items.CACHED = 8
+    for n in range(50):
+        assert state.items[f"i{n}"].ordinal == n
+    assert len(state.items._read) == 8
+    assert len(state.items) == 50 and set(state.items) == {f"i{n}" for n in range(50)}

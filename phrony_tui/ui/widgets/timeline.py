@@ -107,13 +107,10 @@ class Timeline(ScrollView, can_focus=True):
         the order (the common case while following a live run); otherwise rows are rebuilt."""
         self._refresh_run_labels()
         new = [i for i in appended if self._visible(i)]
-        last = self.state.items.get(self.rows[-1]) if self.rows else None
-        if (
-            not full
-            and new
-            and (last is None or all(self.state.items[i].ordinal > last.ordinal for i in new))
-        ):
-            new.sort(key=lambda i: (self.state.items[i].ordinal, i))
+        items = self.state.items
+        last = items.ordinal(self.rows[-1]) if self.rows and self.rows[-1] in items else None
+        if not full and new and (last is None or all(items.ordinal(i) > last for i in new)):
+            new.sort(key=lambda i: (items.ordinal(i), i))
             self.rows.extend(new)
             if self._line_starts is not None:
                 self._relayout()
@@ -158,8 +155,8 @@ class Timeline(ScrollView, can_focus=True):
     def _visible(self, item_id: str) -> bool:
         if self.run_filter is None:
             return True
-        item = self.state.items.get(item_id)
-        return item is not None and item.run_id == self.run_filter
+        items = self.state.items
+        return item_id in items and items.run_id(item_id) == self.run_filter
 
     def _refresh_run_labels(self) -> None:
         labels: dict[str, Text] = {}

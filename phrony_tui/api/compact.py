@@ -1,0 +1,110 @@
+"""A conversation held as the bytes it arrived in.
+
+A 100,000-step conversation is 66 MB of JSON, and 500 MB as one model per step: each step's
+content becomes dicts, strings and a model around them. The console needs, for every step,
+only what orders and filters the timeline (id, run, ordinal, type); the rest matters for the
+few steps on screen or opened. So the body is split without being built: each step keeps a
+zero-copy slice of the body (``msgspec.Raw``) and those four fields, and becomes a
+``TimelineItem`` only when asked for (``StepRecord.model``).
+
+Anything the fast path cannot read (a wrong type, an over-deep document) goes the tolerant
+way: the whole body through the models, as before.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import msgspec
+from pydantic import BaseModel, ValidationError
+
+from .deep_json import loads_deep
+from .models import Conversation, RunSummary, Session, TimelineItem
+from .tolerant import validate_tolerant
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_model(model: type[M], raw: bytes | bytearray) -> M:
+    """``model`` from JSON bytes: strict and fast first, then tolerant (wrong types repaired,
+    over-deep parts cut). ``ValueError`` if the bytes are not JSON at all."""
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        deep = "recursion limit" in str(exc)
+    data = loads_deep(raw) if deep else json.loads(raw)
+    return validate_tolerant(model, data)
+
+
+class _Envelope(msgspec.Struct):
+    session: msgspec.Raw
+    runs: msgspec.Raw = msgspec.Raw(b"[]")
+    items: list[msgspec.Raw] = []
+
+
+class _Head(msgspec.Struct, rename="camel"):
+    id: str
+    run_id: str
+    ordinal: int | float = 0
+    type: str = ""
+
+
+class StepRecord:
+    """One step: where it sits and what it is, plus its JSON, parsed on demand."""
+
+    __slots__ = ("id", "ordinal", "raw", "run_id", "type")
+
+    def __init__(self, id: str, run_id: str, ordinal: float, type: str, raw: msgspec.Raw) -> None:
+        self.id = id
+        self.run_id = run_id
+        self.ordinal = ordinal
+        self.type = type
+        self.raw = raw
+
+    def model(self) -> TimelineItem:
+        return parse_model(TimelineItem, bytes(self.raw))
+
+
+@dataclass
+class CompactConversation:
+    """``Conversation`` with its steps as ``StepRecord``s."""
+
+    session: Session
+    runs: list[RunSummary] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[TimelineItem]:
+        """Every step as a model (costly on a large conversation; for small uses)."""
+        return [step.model() for step in self.steps]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+#: A conversation as the console holds it.
+Snapshot = CompactConversation | Conversation
+
+
+def parse_conversation(body: bytes | bytearray) -> CompactConversation | None:
+    """Split a ``/conversation`` body; None when it needs the tolerant path instead."""
+    try:
+        envelope = msgspec.json.decode(body, type=_Envelope)
+        session = Session.model_validate_json(bytes(envelope.session))
+        runs = [RunSummary.model_validate(r) for r in json.loads(bytes(envelope.runs))]
+    except (msgspec.DecodeError, ValidationError, ValueError, TypeError, RecursionError):
+        return None
+    shared: dict[str, str] = {}  # one string per run id and type, not one per step
+    steps: list[StepRecord] = []
+    decode = msgspec.json.Decoder(_Head).decode
+    for raw in envelope.items:
+        try:
+            head = decode(raw)
+        except (msgspec.DecodeError, RecursionError):
+            return None
+        run_id = shared.setdefault(head.run_id, head.run_id)
+        kind = shared.setdefault(head.type, head.type)
+        steps.append(StepRecord(head.id, run_id, head.ordinal, kind, raw))
+    return CompactConversation(session, runs, steps)
