@@ -194,6 +194,8 @@ class ConsoleApp(App[None]):
             return
         self.status_line.tick()
         self.composer.tick()
+        last = self.status_line.last_event
+        self._settler.tick(time.monotonic() - last if last else 0.0)
 
     # --- applying data ----------------------------------------------------------------------
 
