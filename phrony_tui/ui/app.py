@@ -78,6 +78,7 @@ class SearchInput(Input):
         self.app.query_one(Timeline).focus()
 
 
+PANEL_EVERY = 0.25
 BIG_SNAPSHOT = 10_000  # steps from which applying a snapshot pauses the cyclic collector
 
 
@@ -110,6 +111,9 @@ class ConsoleApp(App[None]):
         self.initial = initial
         self.state = SessionState()
         self._settler = Settler()
+        self._panel_due: set[str] = set()
+        self._panel_at = 0.0
+        self._panel_timer: Timer | None = None
         self.show_event_age = show_event_age
         self.close_client = close_client
         self.steady = steady
@@ -204,11 +208,11 @@ class ConsoleApp(App[None]):
             return  # a late message while the app shuts down: its widgets are gone
         state = self.state
         if change.session or change.runs or change.reset:
-            self.query_one(SessionHeader).show(state)
-            self.query_one(TokenBar).show(state)
             self.status_line.run_status = state.status
+            self._panel_due |= {"panel"}
         if change.runs or change.reset:
-            self.query_one(RunsTree).show(state)
+            self._panel_due |= {"tree"}
+        self._show_panel(at_once=change.reset)
         timeline = self.timeline
         if change.reset or change.items_removed:
             timeline.reload(full=True)
@@ -222,6 +226,29 @@ class ConsoleApp(App[None]):
                 self.composer.focus_control(unless=self._busy)
         self.status_line.tick()
         self._settler.added(len(change.items_added))
+
+    def _show_panel(self, *, at_once: bool = False) -> None:
+        """The session panel and the runs tree, redrawn at most every ``PANEL_EVERY``
+        seconds: while a run streams, each step changes a token count, and redrawing the
+        left pane per batch cost more than the step itself."""
+        if not self._panel_due or not self.is_running:
+            return
+        wait = self._panel_at + PANEL_EVERY - time.monotonic()
+        if not at_once and wait > 0:
+            if self._panel_timer is None:
+                self._panel_timer = self.set_timer(wait, self._panel_timer_fired)
+            return
+        self._panel_at = time.monotonic()
+        if "panel" in self._panel_due:
+            self.query_one(SessionHeader).show(self.state)
+            self.query_one(TokenBar).show(self.state)
+        if "tree" in self._panel_due:
+            self.query_one(RunsTree).show(self.state)
+        self._panel_due = set()
+
+    def _panel_timer_fired(self) -> None:
+        self._panel_timer = None
+        self._show_panel()
 
     def _busy(self) -> bool:
         """The person is in the middle of something: keep their focus where it is."""
@@ -273,6 +300,7 @@ class ConsoleApp(App[None]):
 
     @on(StreamBatch)
     def _on_batch(self, message: StreamBatch) -> None:
+        self.feed.consumed()  # runs before any await: the next batch waits for this one
         if not self.is_running:
             return  # a late message while the app shuts down
         total = Change()

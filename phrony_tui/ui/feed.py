@@ -29,9 +29,11 @@ from ..api.errors import (
 from .controller import describe
 from .messages import ConnectionChanged, SnapshotLoaded, StreamBatch
 
-#: Events are posted to the app at most this often (about one frame): under a burst they go
-#: as one batch, one refresh; a lone event goes at once.
+#: Back-pressure: an event goes to the app at once when the app has applied the previous
+#: batch; while it is busy, events wait and go together as the next batch (one refresh).
+#: The flusher posts what waits even so, this long after the previous batch.
 FLUSH_INTERVAL = 0.016
+OVERDUE = 0.25
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 15.0
 MAX_BATCH = 2000
@@ -85,6 +87,7 @@ class StreamFeed:
         self._last_item = 0.0
         self._live_since = 0.0
         self._last_flush = 0.0
+        self._unconsumed = 0  # batches posted and not applied yet
         self._items_since_live = 0
         self._stalled = False
 
@@ -157,6 +160,7 @@ class StreamFeed:
         self._hold = True
         self._stalled = False
         self._items_since_live = 0
+        self._unconsumed = 0
         self._last_item = asyncio.get_running_loop().time()
         flusher = asyncio.create_task(self._flusher())
         reader = asyncio.create_task(self._read(stream))
@@ -194,10 +198,7 @@ class StreamFeed:
             self._items_since_live += 1
             if isinstance(item, StreamEvent):
                 self._events.append(item)
-                if not self._hold and (
-                    len(self._events) >= MAX_BATCH
-                    or loop.time() - self._last_flush >= FLUSH_INTERVAL
-                ):
+                if not self._hold and (not self._unconsumed or len(self._events) >= MAX_BATCH):
                     self._flush()
             elif isinstance(item, MalformedEvent):
                 self._malformed += 1
@@ -213,14 +214,24 @@ class StreamFeed:
                 return
 
     async def _flusher(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(FLUSH_INTERVAL)
-            if not self._hold:
+            if not self._hold and (
+                not self._unconsumed or loop.time() - self._last_flush >= OVERDUE
+            ):
                 self._flush()
+
+    def consumed(self) -> None:
+        """The app applied a batch: what waited meanwhile goes now."""
+        self._unconsumed = max(0, self._unconsumed - 1)
+        if not self._unconsumed and not self._hold and (self._events or self._malformed):
+            self._flush()
 
     def _flush(self) -> None:
         self._last_flush = asyncio.get_running_loop().time()
         if self._events or self._malformed:
             events, self._events = self._events, []
             malformed, self._malformed = self._malformed, 0
-            self.post(StreamBatch(events, malformed))
+            if self.post(StreamBatch(events, malformed)):
+                self._unconsumed += 1

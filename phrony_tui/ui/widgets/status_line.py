@@ -33,6 +33,7 @@ class StatusLine(Static):
         self.last_event: float | None = None
         self.malformed = 0
         self.show_age = show_age
+        self._shown: Text | None = None
 
     def tick(self) -> None:
         label, style = CONNECTION_STYLES.get(self.connection, (self.connection, ""))
@@ -53,4 +54,6 @@ class StatusLine(Static):
             text.append(
                 f"  │  showing {one_line(self.filter_label, 30)} only (A: all runs)", style="bold"
             )
-        self.update(text, layout=False)
+        if text != self._shown:  # unchanged, it is not drawn again (a streaming run ticks a lot)
+            self._shown = text
+            self.update(text, layout=False)
