@@ -88,6 +88,7 @@ class StreamFeed:
         self._live_since = 0.0
         self._last_flush = 0.0
         self._unconsumed = 0  # batches posted and not applied yet
+        self._soon: asyncio.Handle | None = None
         self._items_since_live = 0
         self._stalled = False
 
@@ -198,8 +199,10 @@ class StreamFeed:
             self._items_since_live += 1
             if isinstance(item, StreamEvent):
                 self._events.append(item)
-                if not self._hold and (not self._unconsumed or len(self._events) >= MAX_BATCH):
+                if len(self._events) >= MAX_BATCH:
                     self._flush()
+                elif not self._unconsumed:
+                    self._flush_soon()
             elif isinstance(item, MalformedEvent):
                 self._malformed += 1
 
@@ -225,10 +228,21 @@ class StreamFeed:
     def consumed(self) -> None:
         """The app applied a batch: what waited meanwhile goes now."""
         self._unconsumed = max(0, self._unconsumed - 1)
-        if not self._unconsumed and not self._hold and (self._events or self._malformed):
-            self._flush()
+        if not self._unconsumed and (self._events or self._malformed):
+            self._flush_soon()
+
+    def _flush_soon(self) -> None:
+        """Flush once the events already read are in (a chunk of the stream often holds many:
+        they go as one batch, not the first alone)."""
+        if self._soon is None and not self._hold:
+            self._soon = asyncio.get_running_loop().call_soon(self._flush)
 
     def _flush(self) -> None:
+        if self._soon is not None:
+            self._soon.cancel()
+            self._soon = None
+        if self._hold:
+            return
         self._last_flush = asyncio.get_running_loop().time()
         if self._events or self._malformed:
             events, self._events = self._events, []
