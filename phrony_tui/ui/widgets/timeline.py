@@ -94,7 +94,7 @@ class Timeline(ScrollView, can_focus=True):
         self._body_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(1024)
         self._search_text: dict[str, str] = {}
         self._run_labels: dict[str, Text] = {}
-        self._frame: tuple[int, Style] | None = None
+        self._frame: tuple[int, Style, int] | None = None
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -227,16 +227,23 @@ class Timeline(ScrollView, can_focus=True):
     # --- drawing ----------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Worked out once per frame, not once per line: both cost a style computation.
-        self._frame = (self.scrollable_content_region.width, self.rich_style)
+        # Worked out once per frame, not once per line: each costs a style computation.
+        self._frame = (
+            self.scrollable_content_region.width,
+            self.rich_style,
+            self.scroll_offset.y,
+        )
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        width, base = self._frame or (self.scrollable_content_region.width, self.rich_style)
-        _, scroll_y = self.scroll_offset
+        width, base, scroll_y = self._frame or (
+            self.scrollable_content_region.width,
+            self.rich_style,
+            self.scroll_offset.y,
+        )
         found = self._locate(scroll_y + y)
         if found is None:
             if not self.rows and y == 0:
