@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import msgspec
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from .deep_json import loads_deep
@@ -62,6 +63,12 @@ class StepRecord:
         self.ordinal = ordinal
         self.type = type
         self.raw = raw
+
+    @classmethod
+    def of(cls, item: TimelineItem) -> StepRecord:
+        """A model held as its JSON (a step from an event)."""
+        raw = msgspec.Raw(pydantic_core.to_json(item, by_alias=True))
+        return cls(item.id, item.run_id, item.ordinal, item.type, raw)
 
     def model(self) -> TimelineItem:
         return parse_model(TimelineItem, bytes(self.raw))

@@ -109,60 +109,61 @@ class Change:
 
 
 class StepStore(Mapping[str, TimelineItem]):
-    """The steps by id. Steps from a snapshot stay ``StepRecord``s (their JSON and the fields
-    that order and filter them) and become models when read, a bounded number kept; steps
-    from events, and any step merged since, are models."""
+    """The steps by id, each held as a ``StepRecord`` (its JSON, plus the fields that order and
+    filter it) and made a model when read. The models read or merged last are kept, a bounded
+    number of them and only small ones, so a step's content is held once, as bytes."""
 
     CACHED = 4096
+    KEEP_BELOW = 256 * 1024  # bytes of JSON; a larger step is parsed again when read
 
     def __init__(self) -> None:
-        self._models: dict[str, TimelineItem] = {}
         self._records: dict[str, StepRecord] = {}
         self._read: OrderedDict[str, TimelineItem] = OrderedDict()
 
     def __getitem__(self, item_id: str) -> TimelineItem:
-        model = self._models.get(item_id)
-        if model is not None:
-            return model
         model = self._read.get(item_id)
         if model is not None:
             self._read.move_to_end(item_id)
             return model
-        model = self._records[item_id].model()
-        self._read[item_id] = model
-        if len(self._read) > self.CACHED:
-            self._read.popitem(last=False)
+        record = self._records[item_id]
+        model = record.model()
+        self._keep(record, model)
         return model
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._models
-        yield from self._records
+        return iter(self._records)
 
     def __len__(self) -> int:
-        return len(self._models) + len(self._records)
+        return len(self._records)
 
     def __contains__(self, item_id: object) -> bool:
-        return item_id in self._models or item_id in self._records
+        return item_id in self._records
 
     def put(self, item: TimelineItem) -> None:
-        self._models[item.id] = item
-        self._records.pop(item.id, None)
+        """Hold ``item`` (a step from an event, or merged), replacing any step of its id."""
+        record = StepRecord.of(item)
+        self._records[item.id] = record
         self._read.pop(item.id, None)
+        self._keep(record, item)
 
     def put_record(self, record: StepRecord) -> None:
         self._records[record.id] = record
+        self._read.pop(record.id, None)
 
-    def _fields(self, item_id: str) -> TimelineItem | StepRecord:
-        return self._models.get(item_id) or self._records[item_id]
+    def _keep(self, record: StepRecord, model: TimelineItem) -> None:
+        if len(record.raw) < self.KEEP_BELOW:
+            self._read[record.id] = model
+            if len(self._read) > self.CACHED:
+                self._read.popitem(last=False)
 
     def ordinal(self, item_id: str) -> float:
-        return self._fields(item_id).ordinal
+        return self._records[item_id].ordinal
 
     def run_id(self, item_id: str) -> str:
-        return self._fields(item_id).run_id
+        return self._records[item_id].run_id
 
     def type(self, item_id: str) -> str:
-        return self._fields(item_id).type
+        return self._records[item_id].type
 
 
 class SessionState:
