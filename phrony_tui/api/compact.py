@@ -14,6 +14,7 @@ way: the whole body through the models, as before.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -93,6 +94,15 @@ class CompactConversation:
 
 #: A conversation as the console holds it.
 Snapshot = CompactConversation | Conversation
+
+
+def steps_of(snapshot: Snapshot) -> Iterator[StepRecord]:
+    """A conversation's steps as records, whichever way it was read."""
+    if isinstance(snapshot, CompactConversation):
+        yield from snapshot.steps
+    else:
+        for item in snapshot.items:
+            yield StepRecord.of(item)
 
 
 def parse_conversation(body: bytes | bytearray) -> CompactConversation | None:

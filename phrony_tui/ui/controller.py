@@ -15,6 +15,7 @@ from pathlib import Path
 from textual.message import Message
 
 from ..api import PhronyClient
+from ..api.compact import steps_of
 from ..api.errors import (
     APIConnectionError,
     APIStatusError,
@@ -23,7 +24,7 @@ from ..api.errors import (
     RateLimitError,
     ServerError,
 )
-from ..api.models import ItemType, MessageBody
+from ..api.models import ItemType, MessageBody, same_type
 from .messages import Reconcile, SendResult, SnapshotLoaded, UploadDone, UploadProgress
 from .sanitize import one_line
 
@@ -54,7 +55,7 @@ class Controller:
     async def snapshot(self) -> None:
         start = self.events_applied()
         try:
-            conversation = await self.client.get_conversation(self.run_id)
+            conversation = await self.client.load_conversation(self.run_id)
         except PhronyError:
             return  # the stream worker reports connection trouble
         self.post(SnapshotLoaded(conversation, start))
@@ -125,20 +126,25 @@ class Controller:
         """Whether the server has ``body``: its task is no longer pending, or a user turn with
         its text appeared after ordinal ``since``. None when the timeline cannot be read."""
         try:
-            conversation = await self.client.get_conversation(body.run_id)
+            conversation = await self.client.load_conversation(body.run_id)
         except PhronyError:
             return None
-        for item in conversation.items:
+        for step in steps_of(conversation):
+            if body.user_task_id:
+                if not same_type(step.type, ItemType.USER_TASK_REQ):
+                    continue
+            elif not (
+                same_type(step.type, ItemType.USER_MESSAGE)
+                and step.run_id == body.run_id
+                and step.ordinal > since
+            ):
+                continue
+            item = step.model()
             content = item.content if isinstance(item.content, dict) else {}
             if body.user_task_id:
                 if content.get("user_task_id") == body.user_task_id:
                     return bool(content.get("status", "Pending") != "Pending")
-            elif (
-                item.is_type(ItemType.USER_MESSAGE)
-                and item.run_id == body.run_id
-                and item.ordinal > since
-                and content.get("text", "") == (body.text or body.message or "")
-            ):
+            elif content.get("text", "") == (body.text or body.message or ""):
                 return True
         return False
 
