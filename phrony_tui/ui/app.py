@@ -471,7 +471,12 @@ class ConsoleApp(App[None]):
     def _on_search_next(self, message: Input.Submitted) -> None:
         if not self.is_running:
             return  # a late message while the app shuts down
-        if not self.timeline.search(message.value, 1):
+        if self.timeline.search(message.value, 1, tell=True) is False:
+            self.notify("No match", timeout=2)
+
+    @on(Timeline.SearchDone)
+    def _on_search_done(self, message: Timeline.SearchDone) -> None:
+        if self.is_running and not message.found:
             self.notify("No match", timeout=2)
 
     # --- actions ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.screens.prompts import Prompt
 from phrony_tui.ui.widgets.task_controls import AnswerInput, ApprovalControl, ConfirmBar, ReplyArea
-from phrony_tui.ui.widgets.timeline import Timeline
+from phrony_tui.ui.widgets.timeline import SEARCH_SLICE, Timeline
 from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
 
 
@@ -209,6 +209,19 @@ async def test_step_detail_copy_and_help(sim: SimServer) -> None:
         await until(pilot, lambda: app.query_one(Timeline).current_id is not None)
         current = app.state.items[app.query_one(Timeline).current_id or ""]
         assert "telegram" in str(current.content).lower()
+
+
+async def test_a_long_timeline_is_searched_without_freezing(sim: SimServer) -> None:
+    rows = SEARCH_SLICE * 4
+    async with console(sim, "big", {"items": rows}) as (app, pilot):
+        timeline = app.query_one(Timeline)
+        await until(pilot, lambda: len(timeline.rows) == rows)
+        await pilot.press("t", "home")
+        assert timeline.search("row 1991 done", include_current=True) is None  # goes on meanwhile
+        await until(pilot, lambda: timeline.current_id is not None and timeline.cursor > 1900)
+        assert "row 1991 done" in str(app.state.items[timeline.current_id or ""].content)
+        await pilot.press("/", *"no such row", "enter")
+        await until(pilot, lambda: any(n.message == "No match" for n in app._notifications))
 
 
 async def test_keys_can_be_remapped(sim: SimServer) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rich.console import RenderableType
 from rich.markdown import Markdown
@@ -38,6 +39,21 @@ PENDING = Style(bgcolor="#4d3b00")
 SELECTED = Style(bgcolor="#2a4d6e")
 SELECTED_BLURRED = Style(bgcolor="#333a40")
 RUN_STYLES = tuple(Style(color=colour) for colour in RUN_COLOURS)
+
+
+#: Rows a search looks at per turn of the event loop (a few milliseconds' worth).
+SEARCH_SLICE = 500
+
+
+@dataclass
+class _SearchJob:
+    query: str
+    needle: str
+    direction: int
+    start: int
+    count: int
+    tell: bool
+    done: int = 0
 
 
 def _pending(item: TimelineItem) -> bool:
@@ -74,6 +90,14 @@ class Timeline(ScrollView, can_focus=True):
             super().__init__()
             self.item_id = item_id
 
+    class SearchDone(Message):
+        """A search that went on in the background ended."""
+
+        def __init__(self, query: str, found: bool) -> None:
+            super().__init__()
+            self.query = query
+            self.found = found
+
     class CopyStep(Message):
         def __init__(self, item_id: str) -> None:
             super().__init__()
@@ -95,6 +119,7 @@ class Timeline(ScrollView, can_focus=True):
         self._search_text: dict[str, str] = {}
         self._run_labels: dict[str, Text] = {}
         self._frame: tuple[int, Style, int] | None = None
+        self._search_job: _SearchJob | None = None
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -121,6 +146,7 @@ class Timeline(ScrollView, can_focus=True):
         current = self.current_id
         self.rows = [i for i in self.state.timeline_ids() if self._visible(i)]
         self._search_text.clear()
+        self._search_job = None
         if self.expanded:
             self.expanded &= set(self.state.items)
         if current is not None and not self.follow:
@@ -421,21 +447,48 @@ class Timeline(ScrollView, can_focus=True):
         self.follow = follow
         self.move_to(self.cursor, follow=follow)
 
-    def search(self, query: str, direction: int = 1, *, include_current: bool = False) -> bool:
-        """Move to the next row (or previous, ``direction=-1``) containing ``query``."""
+    def search(
+        self, query: str, direction: int = 1, *, include_current: bool = False, tell: bool = False
+    ) -> bool | None:
+        """Move to the next row (or previous, ``direction=-1``) containing ``query``: True or
+        False when answered at once. A long timeline is searched ``SEARCH_SLICE`` rows per turn
+        of the event loop, so keys stay live meanwhile: then None, and ``SearchDone`` (with
+        ``tell``) reports the outcome."""
         self.search_query = query
         self.refresh()
+        self._search_job = None
         if not query or not self.rows:
             return False
-        needle = query.lower()
-        count = len(self.rows)
         start = self.cursor if include_current else self.cursor + direction
-        for step in range(count):
-            row = (start + step * direction) % count
-            if needle in self._plain(self.rows[row]):
+        job = _SearchJob(query, query.lower(), direction, start, len(self.rows), tell)
+        found = self._search_slice(job)
+        if found is None:
+            self._search_job = job
+            self.call_later(self._search_more)
+        return found
+
+    def _search_slice(self, job: _SearchJob) -> bool | None:
+        for _ in range(SEARCH_SLICE):
+            if job.done >= job.count:
+                return False
+            row = (job.start + job.done * job.direction) % job.count
+            job.done += 1
+            if job.needle in self._plain(self.rows[row]):
                 self.move_to(row, follow=False)
                 return True
-        return False
+        return None
+
+    def _search_more(self) -> None:
+        job = self._search_job
+        if job is None or len(self.rows) < job.count:
+            return  # replaced by another search, or the rows were rebuilt
+        found = self._search_slice(job)
+        if found is None:
+            self.call_later(self._search_more)
+            return
+        self._search_job = None
+        if job.tell:
+            self.post_message(self.SearchDone(job.query, found))
 
     def on_click(self, event: events.Click) -> None:
         found = self._locate(self.scroll_offset.y + event.y)
