@@ -43,9 +43,10 @@ class Settler:
     seconds, when fewer came), the settler collects once and freezes what is alive
     (``gc.freeze``): later passes walk only what came since, a few milliseconds. Collecting
     first means no garbage is frozen; frozen objects are still freed by reference counting
-    when let go (a replaced snapshot's steps are). Only a cycle formed later among frozen
-    objects (a widget removed since) would stay, so when the session has been quiet a while
-    the frozen objects are reviewed: unfrozen, collected and frozen again."""
+    when let go. Only a cycle formed later among frozen objects would stay (a replaced
+    snapshot caught in one, a widget removed since), so the frozen objects are reviewed
+    (unfrozen, collected and frozen again) after each new snapshot and when the session has
+    been quiet a while."""
 
     def __init__(
         self,
@@ -76,6 +77,7 @@ class Settler:
             self.review()
 
     def review(self) -> None:
+        """Unfreeze, collect, freeze again: garbage caught among frozen objects goes."""
         self._reviewed_at = self.clock()
         if gc.isenabled() and gc.get_freeze_count():
             gc.unfreeze()
