@@ -17,7 +17,8 @@ LARGE = 1 << 20  # bytes of JSON from which the pause pays off
 SETTLE_EVERY = 200  # steps added between two settlings
 SETTLE_AFTER = 1.0  # seconds between two settlings when fewer steps came
 REVIEW_QUIET = 30.0  # seconds without events before the frozen objects are reviewed
-REVIEW_EVERY = 600.0  # seconds between two reviews at most
+REVIEW_EVERY = 600.0  # seconds between two reviews of a quiet session
+REVIEW_GAP = 10.0  # seconds at least between two reviews asked for
 
 
 @contextmanager
@@ -59,6 +60,7 @@ class Settler:
         self.clock = clock
         self.settled = 0
         self.reviewed = 0
+        self._review_due = False
         self._added = 0
         self._last = self._reviewed_at = clock()
 
@@ -71,13 +73,21 @@ class Settler:
         """Called now and then: settles what came since the last time, if it is a while;
         reviews the frozen objects after ``quiet_for`` seconds without events."""
         now = self.clock()
-        if self._added and now - self._last >= self.after:
+        if self._review_due and now - self._reviewed_at >= REVIEW_GAP:
+            self.review()
+        elif self._added and now - self._last >= self.after:
             self.settle()
         elif quiet_for >= REVIEW_QUIET and now - self._reviewed_at >= REVIEW_EVERY:
             self.review()
 
+    def review_soon(self) -> None:
+        """Ask for a review (after a new snapshot), done at the next ``tick`` at least
+        ``REVIEW_GAP`` seconds after the last one: reconnects in a row cost one."""
+        self._review_due = True
+
     def review(self) -> None:
         """Unfreeze, collect, freeze again: garbage caught among frozen objects goes."""
+        self._review_due = False
         self._reviewed_at = self.clock()
         if gc.isenabled() and gc.get_freeze_count():
             gc.unfreeze()

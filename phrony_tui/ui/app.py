@@ -281,9 +281,8 @@ class ConsoleApp(App[None]):
         change = self._replace_state(message.conversation, [event for _, event in log])
         change.reconcile = False
         self._apply(change)
-        # What the replaced state held may be caught in cycles with objects frozen since:
-        # after the frame, they are collected (a reconnect is rare; a leak would not be).
-        self.call_after_refresh(self._settler.review)
+        # What the replaced state held may be caught in cycles with objects frozen since.
+        self._settler.review_soon()
         if missing:
             self._schedule_reconcile()
 
