@@ -1,6 +1,7 @@
 """The typed async client of the Phrony public Runs API. No Textual here."""
 
 from .client import EventStream, PhronyClient
+from .compact import CompactConversation, Snapshot, StepRecord
 from .config import ApiKey, ClientConfig
 from .errors import *  # noqa: F403
 from .models import *  # noqa: F403
@@ -9,10 +10,13 @@ from .stream import Heartbeat, MalformedEvent, SSEParser, StreamItem
 __all__ = [
     "ApiKey",
     "ClientConfig",
+    "CompactConversation",
     "EventStream",
     "Heartbeat",
     "MalformedEvent",
     "PhronyClient",
     "SSEParser",
+    "Snapshot",
+    "StepRecord",
     "StreamItem",
 ]
