@@ -83,14 +83,6 @@ class CompactConversation:
     runs: list[RunSummary] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
 
-    @property
-    def items(self) -> list[TimelineItem]:
-        """Every step as a model (costly on a large conversation; for small uses)."""
-        return [step.model() for step in self.steps]
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
 
 #: A conversation as the console holds it.
 Snapshot = CompactConversation | Conversation

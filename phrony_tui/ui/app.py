@@ -52,6 +52,10 @@ RECONCILE_DEBOUNCE = 0.25
 #: Events kept to re-apply over a snapshot that was fetched while they arrived (only those
 #: since the last snapshot are kept; a fetch slower than this many events is fetched again).
 EVENT_LOG = 5_000
+#: Seconds between two redraws of the session panel and runs tree at most.
+PANEL_EVERY = 0.25
+#: Steps from which applying a snapshot pauses the cyclic collector.
+BIG_SNAPSHOT = 10_000
 
 
 def styles_path() -> Path:
@@ -76,10 +80,6 @@ class SearchInput(Input):
     def action_close(self) -> None:
         self.display = False
         self.app.query_one(Timeline).focus()
-
-
-PANEL_EVERY = 0.25
-BIG_SNAPSHOT = 10_000  # steps from which applying a snapshot pauses the cyclic collector
 
 
 class ConsoleApp(App[None]):
@@ -473,8 +473,7 @@ class ConsoleApp(App[None]):
     def _on_search_next(self, message: Input.Submitted) -> None:
         if not self.is_running:
             return  # a late message while the app shuts down
-        if self.timeline.search(message.value, 1, tell=True) is False:
-            self.notify("No match", timeout=2)
+        self.timeline.search(message.value, 1, tell=True)
 
     @on(Timeline.SearchDone)
     def _on_search_done(self, message: Timeline.SearchDone) -> None:

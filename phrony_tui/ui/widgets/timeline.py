@@ -452,8 +452,8 @@ class Timeline(ScrollView, can_focus=True):
     ) -> bool | None:
         """Move to the next row (or previous, ``direction=-1``) containing ``query``: True or
         False when answered at once. A long timeline is searched ``SEARCH_SLICE`` rows per turn
-        of the event loop, so keys stay live meanwhile: then None, and ``SearchDone`` (with
-        ``tell``) reports the outcome."""
+        of the event loop, so keys stay live meanwhile: then None. With ``tell``,
+        ``SearchDone`` reports the outcome either way."""
         self.search_query = query
         self.refresh()
         self._search_job = None
@@ -465,6 +465,8 @@ class Timeline(ScrollView, can_focus=True):
         if found is None:
             self._search_job = job
             self.call_later(self._search_more)
+        elif tell:
+            self.post_message(self.SearchDone(query, found))
         return found
 
     def _search_slice(self, job: _SearchJob) -> bool | None:
