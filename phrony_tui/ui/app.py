@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, TextArea, Tree
-from textual.worker import WorkerCancelled, WorkerFailed
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from ..api import PhronyClient, StreamEvent
 from ..api.compact import CompactConversation, Snapshot
@@ -111,6 +111,7 @@ class ConsoleApp(App[None]):
         self.initial = initial
         self.state = SessionState()
         self._settler = Settler()
+        self._feed_worker: Worker[None] | None = None
         self._panel_due: set[str] = set()
         self._panel_at = 0.0
         self._panel_timer: Timer | None = None
@@ -173,7 +174,7 @@ class ConsoleApp(App[None]):
             self._apply(self._replace_state(self.initial))
             self.feed.snapshot_is_final = is_terminal(self.initial.session.status)
             self.initial = None  # the state holds it now
-        self.run_worker(self.feed.run(), name="stream", group="stream", exclusive=True)
+        self._start_feed()
         self.set_interval(1.0, self._tick)
         self._tick()
         self.call_after_refresh(self._settler.settle)
@@ -558,8 +559,18 @@ class ConsoleApp(App[None]):
     def action_remove_file(self) -> None:
         self.composer.remove_last_file()
 
+    def _start_feed(self) -> None:
+        self._feed_worker = self.run_worker(
+            self.feed.run(), name="stream", group="stream", exclusive=True
+        )
+
     def action_reconnect(self) -> None:
-        self.feed.wake.set()
+        """Try the stream now: wake the worker from its wait, or start it again after it
+        stopped (a refused key that has since been restored, say)."""
+        if self._feed_worker and self._feed_worker.is_finished and not self._finished():
+            self._start_feed()
+        else:
+            self.feed.wake.set()
 
     def action_open_run(self) -> None:
         def chosen(run_id: str | None) -> None:

@@ -30,6 +30,9 @@ from .sanitize import one_line
 
 MAX_RETRY_AFTER = 10.0
 SEND_ATTEMPTS = 3
+#: After an ambiguous failure the timeline is read at these delays (s) before "not
+#: delivered" is concluded: the API answers 202 and may apply a message a moment later.
+ARRIVAL_CHECKS = (0.0, 0.5, 1.5)
 
 
 def describe(error: BaseException) -> str:
@@ -40,6 +43,8 @@ def describe(error: BaseException) -> str:
 
 
 class Controller:
+    arrival_checks: tuple[float, ...] = ARRIVAL_CHECKS
+
     def __init__(
         self,
         client: PhronyClient,
@@ -108,7 +113,14 @@ class Controller:
     async def _ambiguous(
         self, body: MessageBody, draft_key: str, since: float, error: PhronyError
     ) -> None:
-        arrived = await self.arrived(body, since)
+        arrived: bool | None = None
+        for delay in self.arrival_checks:
+            await asyncio.sleep(delay)
+            seen = await self.arrived(body, since)
+            if seen is not None:
+                arrived = seen
+            if seen:
+                break
         if arrived:
             self.post(SendResult(draft_key, ok=True, arrived=True))
         elif arrived is False:

@@ -42,7 +42,9 @@ STALL_TIMEOUT = 45.0
 #: Failures in a row before polling fills the gaps between tries.
 POLL_AFTER = 3
 POLL_INTERVAL = 3.0
-#: A connection live this long counts as healthy: the backoff starts over after it.
+#: A connection live this long, or one that carried an event, counts as healthy: the backoff
+#: starts over after it. Heartbeats alone do not: a server that flaps between a heartbeat and
+#: a drop is backed off from ever longer.
 HEALTHY_AFTER = 5.0
 FATAL = (AuthenticationError, PermissionDeniedError, NotFoundError)
 
@@ -98,6 +100,7 @@ class StreamFeed:
         hint: float | None = None
         while True:
             self.post(ConnectionChanged("connecting" if attempt == 0 else "reconnecting"))
+            self.wake.clear()  # a press from now on, during the attempt too, cuts the next wait
             try:
                 self.went_live = False
                 async with self.client.stream(self.run_id) as stream:
@@ -124,7 +127,6 @@ class StreamFeed:
             self.reconnects += 1
             delay = backoff(attempt, hint, self.backoff_base)
             attempt += 1
-            self.wake.clear()
             if attempt >= POLL_AFTER:
                 self.post(ConnectionChanged("polling", detail, retry_in=delay))
                 if not await self._poll_for(delay):
@@ -196,8 +198,8 @@ class StreamFeed:
         loop = asyncio.get_running_loop()
         async for item in stream:
             self._last_item = loop.time()
-            self._items_since_live += 1
             if isinstance(item, StreamEvent):
+                self._items_since_live += 1  # heartbeats keep it alive, not healthy
                 self._events.append(item)
                 if len(self._events) >= MAX_BATCH:
                     self._flush()

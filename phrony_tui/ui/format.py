@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from markdown_it import MarkdownIt
+from rich.markdown import Markdown
 from rich.style import Style
 from rich.text import Text
 
@@ -31,6 +33,18 @@ RUN_COLOURS = ("#5fafff", "#d787ff", "#87d75f", "#ffaf5f", "#5fd7d7", "#ff87af",
 
 
 _BADGE_STYLES: dict[str, Style] = {}
+
+
+class LiteralHTMLMarkdown(Markdown):
+    """Rich's Markdown with raw HTML shown as text: ``<script>`` from an agent is displayed,
+    not dropped (Rich renders no HTML, so an HTML-enabled parser would make it vanish)."""
+
+    _parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+
+    def __init__(self, markup: str, **options: Any) -> None:
+        super().__init__("", **options)
+        self.markup = markup
+        self.parsed = self._parser.parse(markup)
 
 
 def badge_of(item_type: str) -> tuple[str, Style]:

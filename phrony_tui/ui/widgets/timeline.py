@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.console import RenderableType
-from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,7 +27,7 @@ from textual.strip import Strip
 
 from ...api.models import ItemType, TimelineItem
 from ...session import SessionState
-from ..format import RUN_COLOURS, badge_of, clock, preview, tokens, type_badge
+from ..format import RUN_COLOURS, LiteralHTMLMarkdown, badge_of, clock, preview, tokens, type_badge
 from ..sanitize import clean, one_line, to_json
 from .scrollbar import install_vertical
 
@@ -372,7 +371,7 @@ class Timeline(ScrollView, can_focus=True):
         message = item.content.get("message") if isinstance(item.content, dict) else None
         if item.is_type(ItemType.REASONING) and isinstance(message, str):
             text = clean(message[:EXPANDED_CHARS])
-            renderable = Markdown(text, hyperlinks=False)
+            renderable = LiteralHTMLMarkdown(text, hyperlinks=False)
         else:
             renderable = Text(to_json(item.content, limit=EXPANDED_CHARS), style="")
         console = self.app.console
