@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual import events, on
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, TextArea, Tree
+from textual.widgets import Footer, Input, Static, TextArea, Tree
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from ..api import PhronyClient, StreamEvent
@@ -38,7 +39,7 @@ from .messages import (
     UploadDone,
     UploadProgress,
 )
-from .sanitize import one_line
+from .sanitize import one_line, plain
 from .screens.detail import StepDetail, step_json
 from .screens.help import HelpScreen
 from .screens.prompts import Prompt
@@ -89,6 +90,8 @@ class ConsoleApp(App[None]):
     CSS_PATH = str(styles_path())
     BINDINGS = list(APP_BINDINGS)
     ENABLE_COMMAND_PALETTE = True
+    #: Below 100 columns the left pane gives the timeline room (styles: ``Screen.-narrow``).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
         self,
@@ -147,6 +150,16 @@ class ConsoleApp(App[None]):
                 search = SearchInput(placeholder="Search the timeline", id="search")
                 search.display = False
                 yield search
+                notice = Static(
+                    plain(
+                        "This run's timeline is hidden from API clients: its trigger redacts "
+                        "it. Only the runs' status, tokens and results are shown.",
+                        "italic",
+                    ),
+                    id="redacted-notice",
+                )
+                notice.display = False
+                yield notice
                 yield Timeline(self.state, id="timeline")
         yield Composer(self.state, confirm_approvals=self.settings.confirm_approvals)
         yield StatusLine(id="status", show_age=self.show_event_age)
@@ -169,6 +182,13 @@ class ConsoleApp(App[None]):
             self.set_keymap(self.settings.keys)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        elif self.settings.theme:
+            self.notify(
+                f"Unknown theme {one_line(self.settings.theme, 40)!r} in the config; "
+                f"available: {', '.join(sorted(self.available_themes))}",
+                severity="warning",
+                markup=False,
+            )
         self.sub_title = f"run {self.run_id}"
         if self.initial is not None:
             self._apply(self._replace_state(self.initial))
@@ -242,6 +262,7 @@ class ConsoleApp(App[None]):
         self._panel_at = time.monotonic()
         if "panel" in self._panel_due:
             self.query_one(SessionHeader).show(self.state)
+            self.query_one("#redacted-notice").display = self.state.redacted
             self.query_one(TokenBar).show(self.state)
         if "tree" in self._panel_due:
             self.query_one(RunsTree).show(self.state)
@@ -490,7 +511,8 @@ class ConsoleApp(App[None]):
         pause = self.composer.selected
         task = pause.task if pause else None
         if action in ("approve", "reject"):
-            return bool(task and task.is_approval and task.api_completable)
+            deciding = self.composer.pending_decision is not None
+            return bool(task and task.is_approval and task.api_completable and not deciding)
         if action == "acknowledge":
             return bool(task and task.kind == "anomaly_alert" and task.api_completable)
         if action == "skip_wait":
@@ -557,7 +579,8 @@ class ConsoleApp(App[None]):
         self.push_screen(Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen)
 
     def action_remove_file(self) -> None:
-        self.composer.remove_last_file()
+        if not self.composer.remove_last_file():
+            raise SkipAction()  # no file: the key is the reply box's own (cut)
 
     def _start_feed(self) -> None:
         self._feed_worker = self.run_worker(

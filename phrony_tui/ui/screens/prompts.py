@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -41,6 +42,19 @@ class PathSuggester(Suggester):
         return value[: len(value) - len(stem)] + names[0]
 
 
+class PathInput(Input):
+    """An input whose Tab completes the path (as → does) instead of moving focus."""
+
+    BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="prompt.complete")]
+
+    def action_complete(self) -> None:
+        suggestion = self._suggestion
+        if not (suggestion and len(suggestion) > len(self.value)):
+            raise SkipAction()  # nothing to complete: Tab keeps its usual meaning
+        self.value = suggestion
+        self.cursor_position = len(self.value)
+
+
 class Prompt(ModalScreen[str | None]):
     """Ask for one line; Enter answers, Esc cancels."""
 
@@ -55,9 +69,10 @@ class Prompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
             yield Static(plain(self.question, "bold"))
-            yield Input(
-                placeholder=self.placeholder, suggester=PathSuggester() if self.paths else None
-            )
+            if self.paths:
+                yield PathInput(placeholder=self.placeholder, suggester=PathSuggester())
+            else:
+                yield Input(placeholder=self.placeholder)
             yield Static(
                 plain(
                     "Enter: OK · Esc: cancel" + (" · Tab/→: complete" if self.paths else ""), "dim"

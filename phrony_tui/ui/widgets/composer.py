@@ -267,12 +267,15 @@ class Composer(Vertical):
             del files[message.index]
             self.show_files()
 
-    def remove_last_file(self) -> None:
+    def remove_last_file(self) -> bool:
+        """Drop the last file attached to the selected reply; False when there is none."""
         pause = self.selected
         files = self.files.get(pause.key, []) if pause is not None else []
-        if files:
-            files.pop()
-            self.show_files()
+        if not files:
+            return False
+        files.pop()
+        self.show_files()
+        return True
 
     # --- answering --------------------------------------------------------------------------
 

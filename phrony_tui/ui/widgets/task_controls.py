@@ -4,7 +4,6 @@ composer turns it into a message body."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,22 +16,21 @@ from ..sanitize import clean, one_line, plain, to_json
 
 
 class ReplyArea(TextArea):
-    """Multi-line reply: Enter sends, ctrl+j inserts a newline."""
+    """Multi-line reply: Enter sends, ctrl+j inserts a newline (both remappable)."""
 
-    BINDINGS = [Binding("ctrl+j", "newline", "Newline", id="composer.newline")]
+    BINDINGS = [
+        # Priority: the text area would otherwise take Enter as a newline.
+        Binding("enter", "submit", "Send", id="composer.send", priority=True),
+        Binding("ctrl+j", "newline", "Newline", id="composer.newline"),
+    ]
 
     class Submitted(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.prevent_default()
-            event.stop()
-            self.post_message(self.Submitted(self.text))
-            return
-        await super()._on_key(event)
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self.text))
 
     def action_newline(self) -> None:
         self.insert("\n")
@@ -149,7 +147,9 @@ class ConfirmBar(Static, can_focus=True):
 class OptionsControl(OptionList):
     """Options 1-9: a digit or the arrows select, Enter sends."""
 
-    BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
+    BINDINGS = [
+        Binding(str(n), f"pick({n})", show=False, id=f"task.option_{n}") for n in range(1, 10)
+    ]
 
     def __init__(self, task: UserTask) -> None:
         prompts = []

@@ -42,6 +42,10 @@ RUN_STYLES = tuple(Style(color=colour) for colour in RUN_COLOURS)
 
 #: Rows a search looks at per turn of the event loop (a few milliseconds' worth).
 SEARCH_SLICE = 500
+#: Narrower than this, a row leaves out its time and tokens and shortens the run's name, so
+#: the step's own text still shows (Enter opens the rest).
+COMPACT_BELOW = 72
+COMPACT_RUN = 8
 
 
 @dataclass
@@ -67,8 +71,9 @@ class Timeline(ScrollView, can_focus=True):
     """Steps by ordinal; the cursor row is the step Enter opens and ``y`` copies."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="timeline.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="timeline.down"),
+        # No j/k: k acknowledges an alert from any pane.
+        Binding("up", "cursor(-1)", "Up", show=False, id="timeline.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="timeline.down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="timeline.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="timeline.page_down"),
         Binding("home,g", "first", "First step", show=False, id="timeline.first"),
@@ -313,20 +318,27 @@ class Timeline(ScrollView, can_focus=True):
     def _row_strip(self, item: TimelineItem, width: int, base: Style, selected: bool) -> Strip:
         """A step's summary line. Built from segments: a ``Text`` per row costs several times
         more, and while following a busy run every frame is mostly new rows."""
+        compact = width < COMPACT_BELOW
         if self.search_query:
-            return self._text_strip(self._summary(item), width, base, selected=selected)
+            summary = self._summary(item, compact=compact)
+            return self._text_strip(summary, width, base, selected=selected)
         label = self._run_labels.get(item.run_id)
         badge, badge_style = badge_of(item.type)
+        run_label = label.plain if label is not None else f"{one_line(item.run_id, 8):<12}"
+        run_style = label.style if label is not None and isinstance(label.style, Style) else None
         segments = [
             Segment(self._marker(item), DIM),
             Segment(f"{int(item.ordinal):>6} ", DIM),
             Segment(badge, badge_style),
             Segment(" "),
-            Segment(label.plain, label.style if isinstance(label.style, Style) else None)
-            if label is not None
-            else Segment(f"{one_line(item.run_id, 8):<12}"),
-            Segment(f" {clock(item.started_at)} {tokens(item.tokens_used):>5} ", DIM),
         ]
+        if compact:  # a narrow terminal: the step's own text before its time and tokens
+            segments += [Segment(run_label[:COMPACT_RUN], run_style), Segment(" ")]
+        else:
+            segments += [
+                Segment(run_label, run_style),
+                Segment(f" {clock(item.started_at)} {tokens(item.tokens_used):>5} ", DIM),
+            ]
         text = preview(item)
         text.no_wrap = True
         text.end = ""
@@ -338,16 +350,20 @@ class Timeline(ScrollView, can_focus=True):
     def _marker(self, item: TimelineItem) -> str:
         return "▾ " if item.id in self.expanded else "▸ " if self._expandable(item) else "  "
 
-    def _summary(self, item: TimelineItem) -> Text:
+    def _summary(self, item: TimelineItem, *, compact: bool = False) -> Text:
         text = Text()
         text.append(self._marker(item), style="dim")
         text.append(f"{int(item.ordinal):>6} ", style="dim")
         text.append_text(type_badge(item.type))
         text.append(" ")
         label = self._run_labels.get(item.run_id) or Text(f"{one_line(item.run_id, 8):<12}")
-        text.append_text(label)
-        text.append(f" {clock(item.started_at)} ", style="dim")
-        text.append(f"{tokens(item.tokens_used):>5} ", style="dim")
+        if compact:
+            text.append_text(label[:COMPACT_RUN])
+            text.append(" ")
+        else:
+            text.append_text(label)
+            text.append(f" {clock(item.started_at)} ", style="dim")
+            text.append(f"{tokens(item.tokens_used):>5} ", style="dim")
         text.append_text(preview(item))
         if _pending(item):
             text.stylize("on #4d3b00")
