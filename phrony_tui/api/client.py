@@ -21,6 +21,7 @@ from .errors import (
     APITimeoutError,
     PhronyError,
     StreamDisconnectedError,
+    StreamProtocolError,
     StreamTimeoutError,
     status_error,
 )
@@ -36,7 +37,7 @@ from .models import (
     SessionList,
     StartRunResponse,
 )
-from .stream import DEFAULT_MAX_EVENT_BYTES, SSEParser, StreamItem
+from .stream import DEFAULT_MAX_EVENT_BYTES, SSEParser, StreamItem, iter_sse
 
 M = TypeVar("M", bound=BaseModel)
 ProgressCallback = Callable[[int, int], None]
@@ -214,10 +215,10 @@ class PhronyClient:
         return self._parse(model, response.content, method, path)
 
     def _parse(self, model: type[M], body: bytes | bytearray, method: str, path: str) -> M:
-        if not body:
-            # An empty success body: build what the model allows rather than fail.
-            return model.model_validate({})
         try:
+            if not body:
+                # An empty success body: build what the model allows rather than fail.
+                return model.model_validate({})
             with collector_paused(len(body) >= LARGE):
                 return parse_model(model, body)
         except (ValueError, RecursionError) as exc:
@@ -335,6 +336,12 @@ class PhronyClient:
                 raise status_error(
                     response.status_code, "GET", path, body, response.headers.get("Retry-After")
                 )
+            media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
+            if media_type.lower() != "text/event-stream":
+                raise StreamProtocolError(
+                    f"GET {path} answered {response.status_code} with "
+                    f"{media_type[:80] or 'no Content-Type'}, not an event stream"
+                )
             yield EventStream(response, SSEParser(self.max_event_bytes))
         finally:
             await response.aclose()
@@ -446,7 +453,9 @@ class EventStream:
     Outcomes: iteration ends normally when the server closes the stream cleanly;
     ``StreamTimeoutError`` when nothing arrives within the read timeout;
     ``StreamDisconnectedError`` when the connection breaks (reset, incomplete chunk);
-    ``EventTooLargeError`` when one event exceeds the maximum size.
+    ``EventTooLargeError`` when one event exceeds the maximum size;
+    ``StreamProtocolError`` when the body cannot be decoded. Opening it fails with
+    ``StreamProtocolError`` when the answer is not ``text/event-stream``.
     """
 
     def __init__(self, response: httpx.Response, parser: SSEParser) -> None:
@@ -464,11 +473,11 @@ class EventStream:
 
     async def __aiter__(self) -> AsyncIterator[StreamItem]:
         try:
-            async for chunk in self.response.aiter_bytes():
-                for item in self.parser.feed(chunk):
-                    yield item
+            async for item in iter_sse(self.response.aiter_bytes(), self.parser):
+                yield item
         except httpx.TimeoutException:
             raise StreamTimeoutError("no data on the stream within the read timeout") from None
+        except httpx.DecodingError as exc:
+            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
         except (httpx.TransportError, httpx.StreamError) as exc:
             raise StreamDisconnectedError(f"stream connection lost: {type(exc).__name__}") from None
-        self.parser.close()

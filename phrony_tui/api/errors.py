@@ -177,6 +177,11 @@ class StreamDisconnectedError(StreamError):
     """The connection broke mid-stream: reset, or an incomplete chunked body."""
 
 
+class StreamProtocolError(StreamError):
+    """The server answered, but not with an event stream (a proxy's HTML page, say), or sent
+    bytes that cannot be decoded."""
+
+
 class EventTooLargeError(StreamError):
     """One event grew past the maximum event size; the stream cannot be trusted after it."""
 

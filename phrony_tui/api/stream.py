@@ -108,7 +108,9 @@ class SSEParser:
         if not text:
             return []
         out = list(self._lines_to_items(self._lines.decode(text)))
-        pending = self._event_chars + sum(len(part) for part in self._lines.buffer)
+        pending = self._event_chars + sum(
+            len(part) if part.isascii() else len(part.encode()) for part in self._lines.buffer
+        )
         if pending > self.max_event_bytes:
             raise EventTooLargeError(self.max_event_bytes)
         return out

@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, on
@@ -31,6 +32,7 @@ from .messages import (
     AttachFile,
     ConnectionChanged,
     Reconcile,
+    RunChecked,
     Send,
     SendResult,
     SkipWait,
@@ -83,7 +85,15 @@ class SearchInput(Input):
         self.app.query_one(Timeline).focus()
 
 
-class ConsoleApp(App[None]):
+@dataclass
+class OpenRun:
+    """The console's result when the person opened another run: open that one next."""
+
+    run_id: str
+    conversation: Snapshot
+
+
+class ConsoleApp(App["OpenRun | None"]):
     """``phrony-tui RUN_ID``: the runs tree, the timeline and the composer of one session."""
 
     TITLE = "phrony-tui"
@@ -596,18 +606,33 @@ class ConsoleApp(App[None]):
             self.feed.wake.set()
 
     def action_open_run(self) -> None:
+        """A run of this session shows in the timeline; any other run replaces this one in
+        the console once it has loaded (and only with no unsent draft)."""
+
         def chosen(run_id: str | None) -> None:
             if run_id and run_id in self.state.runs:
                 self.filter_run(run_id)
             elif run_id:
-                self.notify(
-                    f"Run {one_line(run_id, 40)} is not part of this session; open it "
-                    "with: phrony-tui RUN_ID",
-                    severity="warning",
-                    markup=False,
-                )
+                self.notify(f"Opening run {one_line(run_id, 40)}…", timeout=2, markup=False)
+                self.run_worker(self.controller.check_run(run_id), group="open-run")
 
-        self.push_screen(Prompt("Open a run of this session by id"), chosen)
+        self.push_screen(Prompt("Open a run by id"), chosen)
+
+    @on(RunChecked)
+    def _on_run_checked(self, message: RunChecked) -> None:
+        if not self.is_running:
+            return
+        if message.conversation is None:
+            self.notify(message.error, severity="error", markup=False)
+        elif self.composer.has_unsent():
+            self.notify(
+                "You have an unsent draft or attached file here: send or clear it, then open "
+                "the run again.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.exit(OpenRun(message.run_id, message.conversation))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -25,7 +25,7 @@ from ..api.errors import (
     ServerError,
 )
 from ..api.models import ItemType, MessageBody, same_type
-from .messages import Reconcile, SendResult, SnapshotLoaded, UploadDone, UploadProgress
+from .messages import Reconcile, RunChecked, SendResult, SnapshotLoaded, UploadDone, UploadProgress
 from .sanitize import one_line
 
 MAX_RETRY_AFTER = 10.0
@@ -64,6 +64,17 @@ class Controller:
         except PhronyError:
             return  # the stream worker reports connection trouble
         self.post(SnapshotLoaded(conversation, start))
+
+    async def check_run(self, run_id: str) -> None:
+        """Load another run for the console to switch to, or say why it cannot be opened."""
+        from .main import ConsoleError, preflight
+
+        try:
+            conversation = await preflight(self.client, run_id)
+        except ConsoleError as exc:
+            self.post(RunChecked(run_id, None, str(exc)))
+            return
+        self.post(RunChecked(run_id, conversation))
 
     async def send(self, body: MessageBody, draft_key: str, since_ordinal: float = 0) -> None:
         """Post once; retry only what surely did not arrive or what the server asked to retry.

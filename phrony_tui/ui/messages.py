@@ -39,6 +39,16 @@ class SnapshotLoaded(Message):
         self.start = start
 
 
+class RunChecked(Message):
+    """Another run the person asked to open: its conversation, or why it cannot be opened."""
+
+    def __init__(self, run_id: str, conversation: Snapshot | None, error: str = "") -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.conversation = conversation
+        self.error = error
+
+
 # --- intents: widgets ask, the controller acts -----------------------------------------------
 
 

@@ -165,3 +165,11 @@ def test_final_bare_cr_terminates_the_last_event() -> None:
 def test_blocks_without_data_do_not_add_up_to_the_limit() -> None:
     raw = b"".join(b"foo: " + b"z" * 90 + b"\n\n" for _ in range(100))
     assert feed_all(raw, max_event_bytes=1000) == []
+
+
+def test_unterminated_multibyte_line_is_measured_in_bytes() -> None:
+    parser = SSEParser(max_event_bytes=1000)
+    parser.feed(b"data: ")
+    with pytest.raises(EventTooLargeError):
+        for _ in range(10):
+            parser.feed(("é" * 100).encode())  # 200 bytes, 100 characters, per chunk

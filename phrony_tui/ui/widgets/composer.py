@@ -267,6 +267,10 @@ class Composer(Vertical):
             del files[message.index]
             self.show_files()
 
+    def has_unsent(self) -> bool:
+        """Whether anything typed or attached here would be lost if the console closed."""
+        return any(text.strip() for text in self.drafts.values()) or any(self.files.values())
+
     def remove_last_file(self) -> bool:
         """Drop the last file attached to the selected reply; False when there is none."""
         pause = self.selected
