@@ -487,8 +487,10 @@ def build_app(world: World) -> Starlette:
         Route("/v1/file-library/finalize", g(sim.finalize), methods=["POST"]),
         Route(UPLOAD_PREFIX + "{token}", sim.upload, methods=["PUT"]),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[Middleware(FaultMiddleware, world=world)],
         exception_handlers={HTTPException: _http_error},
     )
+    app.router.redirect_slashes = False  # a trailing slash is a 404 with an error body, not a 307
+    return app

@@ -19,6 +19,7 @@ class InputField:
     type: type
     minimum: float = 0
     maximum: float = 10_000_000
+    choices: tuple[str, ...] = ()  # for a ``str`` field
 
 
 async def chat(ctx: RunContext) -> Any:
@@ -50,12 +51,22 @@ TELEGRAM_TOOL = {
 }
 
 
+#: The approval agent's task kind, from its input ``kind`` (all answered with ``approved``).
+APPROVAL_TITLES = {
+    TaskKind.APPROVAL: "Approval required: Telegram · Send Message",
+    TaskKind.HITL: "Review the tool call: Telegram · Send Message",
+    TaskKind.ANOMALY_REVIEW: "Anomaly review: unusual recipient for Telegram · Send Message",
+}
+
+
 async def approval(ctx: RunContext) -> Any:
-    """A HITL tool call that needs approve or reject; continues differently on each."""
+    """A HITL tool call that needs approve or reject; continues differently on each. Input
+    ``kind`` makes the task an ``approval`` (default), a ``hitl`` or an ``anomaly_review``."""
+    kind = TaskKind(ctx.input.get("kind", TaskKind.APPROVAL))
     await ctx.think("The deploy finished. I should tell the ops channel on Telegram.", 90)
     outcome = await ctx.ask(
-        TaskKind.APPROVAL,
-        "Approval required: Telegram · Send Message",
+        kind,
+        APPROVAL_TITLES[kind],
         "Send the deploy notice to @phrony-ops?",
         tool=TELEGRAM_TOOL,
     )
@@ -388,6 +399,7 @@ INPUT_SCHEMAS: dict[str, dict[str, InputField]] = {
     "timer": {"seconds": InputField(float, 0, 86_400)},
     "hostile": {"mb": InputField(float, 0, 64)},
     "multi-agent": {"chatter": InputField(int, 0, 100_000)},
+    "approval": {"kind": InputField(str, choices=tuple(APPROVAL_TITLES))},
 }
 
 
@@ -400,6 +412,10 @@ def validate_input(agent: Agent, value: dict[str, Any]) -> str | None:
         spec = schema.get(name)
         if spec is None:
             return f"input.{name} is not a field of {agent.name}; known: {', '.join(schema)}"
+        if spec.type is str:
+            if raw not in spec.choices:
+                return f"input.{name} must be one of: {', '.join(spec.choices)}"
+            continue
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             return f"input.{name} must be a number"
         if spec.type is int and not float(raw).is_integer():

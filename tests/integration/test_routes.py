@@ -305,3 +305,20 @@ async def test_status_is_running_as_soon_as_a_task_is_answered(
     await client.send_message(build_answer(state_of(conv).pending_tasks()[0], True))
     info = await client.get_run(started.run_id)
     assert info.status == "Running"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/v1/nothing-here", 404, "not_found"),
+        ("GET", "/v1/runs/abc/", 404, "not_found"),  # a trailing slash: no redirect
+        ("DELETE", "/v1/runs/abc", 405, "method_not_allowed"),
+    ],
+)
+async def test_unknown_routes_answer_with_an_error_body(
+    sim: SimServer, method: str, path: str, status: int, code: str
+) -> None:
+    async with raw(sim) as http:
+        response = await http.request(method, path)
+    assert response.status_code == status
+    assert response.json()["code"] == code and response.json()["error"]

@@ -8,7 +8,7 @@ import pytest
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.api.errors import BadRequestError, ConflictError
-from phrony_tui.session import InvalidAnswerError, SessionState, build_answer
+from phrony_tui.session import InvalidAnswerError, SessionState, UserTask, build_answer
 from phrony_tui.sim import SimServer
 from tests.conftest import pending_tasks, wait_status
 
@@ -50,9 +50,35 @@ async def test_approval(client: PhronyClient, sim: SimServer, approve: bool) -> 
     conv = await wait_status(client, run.run_id, "WaitingForHITL")
     (task,) = state_of(conv).pending_tasks()
     assert task.kind == "approval" and task.tool is not None
+    await answer_the_tool_call(client, run.run_id, task, approve)
+
+
+@pytest.mark.parametrize("kind", ["hitl", "anomaly_review"])
+@pytest.mark.parametrize("approve", [True, False])
+async def test_other_approval_kinds(
+    client: PhronyClient, sim: SimServer, kind: str, approve: bool
+) -> None:
+    run = await client.start_run(sim.agents["approval"], {"kind": kind})
+    conv = await wait_status(client, run.run_id, "WaitingForHITL")
+    (task,) = state_of(conv).pending_tasks()
+    assert task.kind == kind and task.is_approval and task.api_completable
+    assert task.tool is not None
+    await answer_the_tool_call(client, run.run_id, task, approve)
+
+
+async def test_approval_kind_must_be_known(client: PhronyClient, sim: SimServer) -> None:
+    with pytest.raises(BadRequestError, match="kind must be one of"):
+        await client.start_run(sim.agents["approval"], {"kind": "anomaly_alert"})
+
+
+async def answer_the_tool_call(
+    client: PhronyClient, run_id: str, task: UserTask, approve: bool
+) -> None:
+    """Approve or reject the telegram call; the run goes on accordingly, once only."""
+    assert task.tool is not None
     assert (task.tool.name, task.tool.operation_name) == ("telegram", "send_message")
     await client.send_message(build_answer(task, approve, metadata={"comment": "via test"}))
-    conv = await wait_status(client, run.run_id, "Completed")
+    conv = await wait_status(client, run_id, "Completed")
     row = next(i for i in conv.items if i.type == "UserTaskReq")
     assert row.content["status"] == "Completed"
     assert row.content["outcome"] == {"approved": approve, "metadata": {"comment": "via test"}}
