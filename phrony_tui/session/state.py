@@ -367,6 +367,8 @@ class SessionState:
             updates["error"] = data.error
         self.session = self.session.model_copy(update=updates)
         change.session = True
+        if is_terminal(updates["status"]) and not is_terminal(current):
+            change.reconcile = True  # finishedAt and the final figures are only in /conversation
 
     def _on_user_task(self, event: StreamEvent, change: Change) -> None:
         data = validate_tolerant(UserTaskEventData, event.data)

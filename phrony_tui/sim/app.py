@@ -64,6 +64,9 @@ class FaultMiddleware:
         if faults.rate_limit_next:
             faults.rate_limit_next -= 1
             response = error(429, "rate_limited", "rate limit exceeded; retry later", retry)
+        elif faults.unavailable_next:
+            faults.unavailable_next -= 1
+            response = error(503, "unavailable", "service unavailable (injected)", retry)
         elif faults.rate_limit_every and self.world.request_count % faults.rate_limit_every == 0:
             response = error(429, "rate_limited", "rate limit exceeded; retry later", retry)
         elif faults.fail_stream and scope["path"].endswith("/stream"):
@@ -266,6 +269,12 @@ class SimApp:
         sent = 0
         try:
             yield f"retry: {faults.retry_ms}\n\n".encode()
+            if faults.trickle_stream:
+                yield b"data: "
+                while faults.trickle_stream:  # bytes, never a whole event nor a heartbeat
+                    await asyncio.sleep(0.05)
+                    yield b"x"
+                return
             while True:
                 if session.ended.is_set() and sub.queue.empty():
                     await asyncio.sleep(2.0 / max(1.0, session.engine.speed))
@@ -291,6 +300,8 @@ class SimApp:
                 ):
                     self.world.drops += 1
                     raise DropConnection
+                if faults.end_stream_every and sent % faults.end_stream_every == 0:
+                    return  # a clean end: the chunked body is finished properly
         finally:
             session.unsubscribe(sub)
 

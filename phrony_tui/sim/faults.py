@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 FAULT_NAMES = {
     "drop-stream-every": "close the SSE connection abruptly after every N events",
     "drop-stream-random": "close the SSE connection abruptly after an event with probability P",
+    "end-stream-every": "end the SSE response cleanly after every N events (the run goes on)",
+    "trickle-stream": "while 1, streams send a byte every 50 ms and never a whole event",
     "latency-ms": "delay every API response by N milliseconds",
     "rate-limit-every": "answer every Nth API request with 429 and Retry-After",
     "retry-after": "seconds given in Retry-After on injected 429 and 503 (default 1)",
@@ -19,6 +21,7 @@ FAULT_NAMES = {
     "heartbeat-s": "seconds between ': ping' comments (default 15)",
     "retry-ms": "the 'retry:' advice sent at the start of each stream (default 1000)",
     "rate-limit-next": "answer the next N API requests with 429 and Retry-After",
+    "unavailable-next": "answer the next N API requests with 503 and Retry-After",
     "fail-next": "answer the next N messages/input POSTs with 500 without processing them",
     "fail-after-accept": "process the next N messages/input POSTs, then answer 500 anyway",
     "fail-stream": "answer every stream request with 500 while set to 1",
@@ -31,6 +34,8 @@ class Faults:
 
     drop_stream_every: int = 0
     drop_stream_random: float = 0.0
+    end_stream_every: int = 0
+    trickle_stream: int = 0
     latency_ms: int = 0
     rate_limit_every: int = 0
     retry_after: float = 1.0
@@ -42,6 +47,7 @@ class Faults:
     heartbeat_s: float = 15.0
     retry_ms: int = 1000
     rate_limit_next: int = 0
+    unavailable_next: int = 0
     fail_next: int = 0
     fail_after_accept: int = 0
     fail_stream: int = 0

@@ -154,6 +154,23 @@ class SimServer:
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)
 
+    def end_streams(self, run_id: str) -> int:
+        """End every open stream of the run's session cleanly now, while the run goes on;
+        returns how many there were."""
+
+        def end() -> int:
+            subscribers = list(self.world.engine.runs[run_id].session.subscribers)
+            for subscriber in subscribers:
+                subscriber.queue.put_nowait(None)
+            return len(subscribers)
+
+        return self.call(end)
+
+    def forget_run(self, run_id: str) -> None:
+        """Answer 404 for the run from now on (as if deleted), and end its streams."""
+        self.end_streams(run_id)
+        self.call(lambda: self.world.engine.runs.pop(run_id))
+
     def stop(self) -> None:
         if self._loop is None or self._thread is None:
             return

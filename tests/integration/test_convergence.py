@@ -98,6 +98,31 @@ def test_any_order_and_duplicates_after_the_final_snapshot(
     assert state.fingerprint() == expected
 
 
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_order_and_duplicates_after_the_first_snapshot(
+    recording: Recording, data: st.DataObject
+) -> None:
+    """The whole session's events, shuffled and repeated, on the snapshot taken as it began:
+    the same state as the final snapshot, except what only a snapshot carries (the session's
+    ``finishedAt``), and for that the reducer asks for a reconcile."""
+    n = len(recording.events)
+    order = data.draw(st.permutations(range(n)))
+    extra = data.draw(st.lists(st.integers(0, n - 1), max_size=n // 2))
+    state = SessionState()
+    state.apply_conversation(recording.first)
+    asked = False
+    for index in [*order, *extra]:
+        asked |= state.apply_event(recording.events[index]).reconcile
+    got, expected = state.fingerprint(), final_state(recording).fingerprint()
+    assert got["session"]["finished_at"] is None and expected["session"]["finished_at"]
+    assert asked, "the finished session must be reconciled from /conversation"
+    got["session"]["finished_at"] = expected["session"]["finished_at"]
+    assert got == expected
+
+
 def test_live_events_on_the_first_snapshot_reach_the_final_timeline(recording: Recording) -> None:
     """Without any reconcile, the stream alone brings the timeline, tasks and runs up to date."""
     state = SessionState()
