@@ -63,6 +63,28 @@ async def test_drop_is_a_disconnect(client: PhronyClient, sim: SimServer) -> Non
     assert len([i for i in received if isinstance(i, StreamEvent)]) == 5
 
 
+async def test_clean_end_mid_session_ends_iteration_normally(
+    client: PhronyClient, sim: SimServer
+) -> None:
+    started = await client.start_run(sim.agents["firehose"], {"count": 200, "rate": 500})
+    sim.faults.set("end-stream-every", 5)
+    items = await asyncio.wait_for(collect(client, started.run_id), 10)
+    assert len([i for i in items if isinstance(i, StreamEvent)]) == 5
+    info = await client.get_run(started.run_id)
+    assert info.status == "Running"  # the stream ended, the run did not
+
+
+async def test_a_trickle_defeats_the_read_timeout(sim: SimServer) -> None:
+    async with PhronyClient(sim.base_url, sim.api_key, stream_read_timeout=0.5) as client:
+        started = await client.start_run(sim.agents["chat"])
+        sim.faults.set("trickle-stream", 1)
+        reader = asyncio.create_task(collect(client, started.run_id))
+        await asyncio.sleep(1.0)
+        assert not reader.done()  # bytes keep coming: the read timeout alone never fires
+        sim.faults.set("trickle-stream", 0)
+        assert await asyncio.wait_for(reader, 5) == []  # and no event was ever complete
+
+
 async def test_random_drops(client: PhronyClient, sim: SimServer) -> None:
     started = await client.start_run(sim.agents["firehose"], {"count": 2000, "rate": 2000})
     sim.faults.set("drop-stream-random", 0.2)
