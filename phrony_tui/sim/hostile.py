@@ -130,7 +130,13 @@ async def hostile(ctx: RunContext) -> Any:
         ],
     )
     ctx.alert("Mystery [b]task", PAYLOADS[20], api_completable=True, kind="brand_new_kind")
-    await ctx.ask(TaskKind.TEXT, "Answer " + PAYLOADS[2], "Prompt: " + " ".join(PAYLOADS[:30]))
+    # Every payload in one prompt (with ``mb``, megabytes more), and wrong types around it.
+    await ctx.ask(
+        TaskKind.TEXT,
+        "Answer " + PAYLOADS[2],
+        "Prompt: " + " ".join(PAYLOADS) + "y" * int(mb * 1024 * 1024),
+        extra={"tool": "not an object", "options": {"not": "a list"}, "outcome": _deep(1000)},
+    )
     ctx.output("survived")
     return {"survived": True}
 

@@ -208,7 +208,10 @@ class ConsoleApp(App["OpenRun | None"]):
         self.set_interval(1.0, self._tick)
         self._tick()
         self.call_after_refresh(self._settler.settle)
-        if not self.composer.pauses:
+        if self.composer.pauses:
+            # On open the next keystroke belongs to the pause, whatever Textual focused first.
+            self.composer.focus_control()
+        else:
             self.timeline.focus()
 
     async def on_unmount(self) -> None:
@@ -398,7 +401,9 @@ class ConsoleApp(App["OpenRun | None"]):
         if not self.is_running:
             return  # a late message while the app shuts down
         self.composer.on_send_result(message)
-        if message.arrived:
+        if message.conflict:
+            self.notify(message.error, severity="warning", timeout=8, markup=False)
+        elif message.arrived:
             self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
         elif message.ok and not message.draft_key.startswith("reply:"):
             self.notify("Sent", timeout=2)

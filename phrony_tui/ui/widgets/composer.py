@@ -7,6 +7,7 @@ the draft and shows why. The composer never calls HTTP: it posts ``Send``/``Skip
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,7 @@ from .task_controls import (
 )
 
 IDLE = "No input needed right now."
+CARRY_ERROR = 20.0
 
 
 class Composer(Vertical):
@@ -51,6 +53,9 @@ class Composer(Vertical):
         self.pending_decision: bool | None = None
         self._shown_key: str | None = "∅"
         self._control: Widget | None = None
+        #: An error that outlives its pause (a 409: the task ended elsewhere, and the refresh
+        #: that follows removes it), shown until the next send or for ``CARRY_ERROR`` s.
+        self._carried = ("", 0.0)
 
     def compose(self) -> ComposeResult:
         yield Static(id="composer-title")
@@ -108,7 +113,8 @@ class Composer(Vertical):
     def _build_body(self, pause: Pause | None) -> None:
         body = self.query_one("#composer-body", Vertical)
         body.remove_children()
-        self.set_error("")
+        carried, until = self._carried
+        self.set_error(carried if time.monotonic() < until else "")
         self._control = None
         if pause is None:
             return
@@ -292,6 +298,7 @@ class Composer(Vertical):
             self.set_error(str(exc))
             return
         self.sending.add(pause.key)
+        self._carried = ("", 0.0)
         self.set_error("")
         self._redraw()
         self.post_message(Send(body, pause.key, summary))
@@ -430,4 +437,6 @@ class Composer(Vertical):
             self.set_error("")
         else:
             self.set_error(result.error)
+            if result.conflict:
+                self._carried = (result.error, time.monotonic() + CARRY_ERROR)
         self._redraw()
