@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 import pytest
+from textual.widgets import Log
 
 from phrony_tui.sim import SimServer
 from phrony_tui.sim.hostile import PAYLOADS
 from phrony_tui.ui.sanitize import clean, one_line, plain
-from phrony_tui.ui.screens.detail import StepDetail, step_json
+from phrony_tui.ui.screens.detail import LINE_CHUNK, StepDetail, step_json
 from phrony_tui.ui.widgets.task_controls import AnswerInput
 from phrony_tui.ui.widgets.timeline import Timeline
 from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
@@ -39,6 +40,20 @@ def drawn_controls(app: Any) -> list[str]:
     frame = app.screen._compositor.render_full_update().render_segments(app.console)
     found += FORBIDDEN.findall(OWN_SEQUENCES.sub("", frame).replace("\n", ""))
     return found
+
+
+def kinds(app: Any) -> list[str]:
+    return [p.task.kind if p.task else p.kind for p in app.composer.pauses]
+
+
+async def select_pause(pilot: Any, app: Any, kind: str) -> None:
+    """Select the pending pause of ``kind`` (it must be there)."""
+    for _ in range(len(app.composer.pauses)):
+        if pause_kind(app) == kind:
+            return
+        app.composer.select(1)
+        await pilot.pause()
+    assert pause_kind(app) == kind, kinds(app)
 
 
 def prompt_text(app: Any) -> str:
@@ -76,14 +91,20 @@ async def test_hostile_run_in_the_console(sim: SimServer) -> None:
         await pilot.click(Timeline, offset=(60, row))
         await pilot.pause()
         assert app.is_running
-        # Every step is opened in the detail view and drawn.
-        await pilot.resize_terminal(140, 40)
-        for row_id in [r for r in timeline.rows if app.state.items[r].type != "SubAgentCall"]:
+        # Every step's detail JSON is clean. Drawn for real in the detail view: each payload's
+        # tool call (it holds the payload in three fields) and every step of another type.
+        for row_id in timeline.rows:
             item = app.state.items[row_id]
             assert not FORBIDDEN.findall(step_json(item).replace("\n", "")), item.type
+        repeats = {"reasoning", "toolresult", "output", "subagentcall"}
+        drawn = [r for r in timeline.rows if app.state.items[r].type.lower() not in repeats]
+        assert len(drawn) > len(PAYLOADS)
+        await pilot.resize_terminal(140, 40)
+        for row_id in drawn:
             timeline.move_to(timeline.rows.index(row_id), follow=False)
             timeline.action_open()
-            await until(pilot, lambda: isinstance(app.screen, StepDetail))
+            await until(pilot, lambda: app.screen.query("#detail-json"), what="the detail view")
+            await pilot.pause()
             assert drawn_controls(app) == [], app.state.items[row_id].type
             app.screen.dismiss()
             await until(pilot, lambda: not isinstance(app.screen, StepDetail))
@@ -129,8 +150,25 @@ async def test_ten_megabytes_in_one_step(sim: SimServer) -> None:
         await until(pilot, lambda: isinstance(app.screen, StepDetail), timeout=30)
         detail = app.screen
         assert isinstance(detail, StepDetail)
-        shown = detail.query_one("#detail-json").text  # type: ignore[attr-defined]
-        assert shown.count("y") >= 10 * 1024 * 1024
+        await until(pilot, lambda: detail.query("#detail-json"), what="the viewer")
+        viewer = detail.query_one("#detail-json", Log)
+        await until(pilot, lambda: viewer.line_count > 5000, timeout=30, what="the lines")
+        assert sum(line.count("y") for line in viewer.lines) >= 10 * 1024 * 1024
+        assert max(len(line) for line in viewer.lines) <= LINE_CHUNK
+        viewer.focus()
         await pilot.press("end")
-        await pilot.pause()
+        await until(pilot, lambda: viewer.scroll_y >= viewer.max_scroll_y > 0, what="the end")
+        assert drawn_controls(app) == []
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, StepDetail))
+        # The same megabytes in a task's prompt: the composer shows a bounded part of it.
+        await select_pause(pilot, app, "multi_option")
+        await pilot.press("1", "enter")
+        await until(pilot, lambda: "text" in kinds(app), what="the text task")
+        await select_pause(pilot, app, "text")
+        await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        assert len(prompt_text(app)) <= 4_200 and "(cut here" in prompt_text(app)
+        assert drawn_controls(app) == []
+        await pilot.press(*"ok", "enter")
+        await until(pilot, lambda: app.state.status == "Completed", what="the run done")
         assert app.is_running

@@ -6,10 +6,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Log, Static, TextArea
 
 from ...api.models import TimelineItem
 from ..sanitize import plain, to_json
+
+#: Above this, the JSON is shown in a plain line viewer: a text area takes seconds to load
+#: megabytes and tens of seconds to move to the end of a long line.
+BIG_DETAIL = 256 * 1024
+#: Lines of a big step are broken for display at this many characters.
+LINE_CHUNK = 2000
+
+
+def display_lines(text: str, width: int = LINE_CHUNK) -> list[str]:
+    """``text``'s lines, each longer one broken into pieces of ``width`` characters."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+        else:
+            out += [line[i : i + width] for i in range(0, len(line), width)]
+    return out
 
 
 def step_json(item: TimelineItem) -> str:
@@ -31,16 +48,30 @@ class StepDetail(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        text = step_json(self.item)
+        big = len(text) > BIG_DETAIL
+        hint = "y copies the JSON · Esc closes"
+        if big:
+            hint = (
+                f"{len(text) / 1_048_576:.1f} MB: lines are broken every {LINE_CHUNK:,} "
+                f"characters for display; y copies the JSON exactly · Esc closes"
+            )
         with Vertical(id="detail"):
             yield Static(plain(self.title_text, "bold"), id="detail-title")
-            yield Static(plain("y copies the JSON · Esc closes", "dim"))
-            yield TextArea(
-                step_json(self.item),
-                read_only=True,
-                id="detail-json",
-                soft_wrap=True,
-                show_line_numbers=True,
-            )
+            yield Static(plain(hint, "dim"))
+            if big:
+                log = Log(id="detail-json", auto_scroll=False, highlight=False)
+                log.can_focus = True
+                self.call_after_refresh(log.write_lines, display_lines(text))
+                yield log
+            else:
+                yield TextArea(
+                    text,
+                    read_only=True,
+                    id="detail-json",
+                    soft_wrap=True,
+                    show_line_numbers=True,
+                )
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(step_json(self.item))

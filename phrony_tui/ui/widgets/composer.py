@@ -34,6 +34,7 @@ from .task_controls import (
 
 IDLE = "No input needed right now."
 CARRY_ERROR = 20.0
+PROMPT_CHARS = 4000
 
 
 class Composer(Vertical):
@@ -143,7 +144,10 @@ class Composer(Vertical):
     def _task_widgets(self, pause: Pause) -> list[Widget]:
         task = pause.task
         assert task is not None
-        prompt = Static(plain((task.prompt or "")[:4000], "italic"), classes="prompt")
+        text = task.prompt or ""
+        if len(text) > PROMPT_CHARS:
+            text = text[:PROMPT_CHARS] + " … (cut here: the task's step in the timeline has it all)"
+        prompt = Static(plain(text, "italic"), classes="prompt")
         if not task.api_completable:
             note = (
                 "This task can only be completed in the Phrony dashboard; "
