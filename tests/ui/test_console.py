@@ -96,9 +96,11 @@ async def test_options_text_and_number(sim: SimServer) -> None:
         await pilot.press("2", "enter")
         await until(pilot, lambda: pause_kind(app) == "text", what="text task")
         await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        await shows(pilot, app, "What subject line should it have?")
         await pilot.press(*"Winter sale", "enter")
         await until(pilot, lambda: pause_kind(app) == "number", what="number task")
         await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        await shows(pilot, app, "How many recipients at most?")
         before = len(received(sim, app.run_id))
         await pilot.press(*"abc", "enter")
         await until(pilot, lambda: "'abc' is not a number" in screen_text(app))
@@ -109,6 +111,8 @@ async def test_options_text_and_number(sim: SimServer) -> None:
         bodies = [r.body for r in received(sim, app.run_id)]
         assert [b.get("selectedOptionId") for b in bodies][:1] == ["sms"]
         assert bodies[1]["textValue"] == "Winter sale" and bodies[2]["numberValue"] == 250
+        await shows(pilot, app, "✔ sms", "✔ Winter sale", "✔ 250")  # each task's outcome
+        await shows(pilot, app, "Campaign ready: channel=sms, subject='Winter sale'")
 
 
 async def test_aitl_answered_inside_a_sub_agent_and_dashboard_only_refused(
@@ -128,6 +132,7 @@ async def test_aitl_answered_inside_a_sub_agent_and_dashboard_only_refused(
         while pause_kind(app) != "aitl_escalation":
             await pilot.press("n")
         await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        await shows(pilot, app, "Is the claim 'agents pause for people' about HITL approvals?")
         await pilot.press(*"Yes, HITL", "enter")
         await until(pilot, lambda: len(app.composer.pauses) == 2, what="answer accepted")
         (sent,) = received(sim)[-1:]
@@ -143,6 +148,7 @@ async def test_aitl_answered_inside_a_sub_agent_and_dashboard_only_refused(
             for r in received(sim, app.run_id)
             if "userTaskId" in (r.body or {}) and r.status == 202
         ]
+        await shows(pilot, app, "Claim verified with a person's help: Yes, HITL")
         while pause_kind(app) != "approval":
             await pilot.press("n")
         await pilot.press("a", "y")
@@ -172,7 +178,8 @@ async def test_acknowledge_alert_and_skip_timer(sim: SimServer) -> None:
     async with console(sim, "timer", {"seconds": 600}) as (app, pilot):
         await until(pilot, lambda: len(app.composer.pauses) == 2, what="alert and timer")
         assert pause_kind(app) == "anomaly_alert"
-        await pilot.press("k")
+        await shows(pilot, app, "Batch job running late", "The nightly batch started 20 minutes")
+        await pilot.press("t", "k")  # from the timeline too
         await until(pilot, lambda: [p.kind for p in app.composer.pauses] == ["timer"])
         (ack,) = received(sim, app.run_id)
         assert set(ack.body) == {"runId", "userTaskId"}
@@ -180,12 +187,14 @@ async def test_acknowledge_alert_and_skip_timer(sim: SimServer) -> None:
         await pilot.press("s")
         await until(pilot, lambda: app.state.status == "Completed", what="completed")
         assert received(sim, app.run_id)[-1].path.endswith("/skip-agent-wait")
+        await shows(pilot, app, "Batch checked (wait skipped).", "No input needed right now.")
 
 
 async def test_redacted_run_says_the_timeline_is_hidden(sim: SimServer) -> None:
     async with console(sim, "redacted") as (app, pilot):
         await until(pilot, lambda: app.state.status == "Completed")
         await until(pilot, lambda: "Timeline hidden from API clients" in screen_text(app))
+        await shows(pilot, app, "This run's timeline is hidden from API clients")
         assert app.state.redacted
 
 
