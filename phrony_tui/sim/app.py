@@ -131,7 +131,11 @@ class SimApp:
         return value
 
     def record(self, request: Request, status: int, body: Any) -> None:
-        self.world.received.append(Received(request.method, request.url.path, status, body))
+        self.world.received.append(
+            Received(
+                request.method, request.url.path, status, body, request.headers.get("content-type")
+            )
+        )
 
     # --- agents ---------------------------------------------------------------------------
 

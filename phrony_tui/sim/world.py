@@ -54,6 +54,7 @@ class Received:
     path: str
     status: int
     body: Any
+    content_type: str | None = None
 
 
 @dataclass
