@@ -162,6 +162,41 @@ async def test_open_run_by_id_from_the_palette_filters_to_that_run(sim: SimServe
         assert received(sim, app.run_id) == []  # browsing sends nothing
 
 
+async def test_open_run_by_id_opens_another_run_once_no_draft_is_left(sim: SimServer) -> None:
+    async with PhronyClient(sim.base_url, sim.api_key) as client:
+        other = await client.start_run(sim.agents["forms"])
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="the reply box")
+        await pilot.press(*"unsent words")
+
+        async def open_other() -> None:
+            app.action_open_run()
+            await until(pilot, lambda: isinstance(app.screen, Prompt), what="the run id prompt")
+            await pilot.press(*other.run_id, "enter")
+
+        await open_other()
+        await until(pilot, lambda: any("unsent draft" in n.message for n in app._notifications))
+        assert app.is_running and app.query_one(ReplyArea).text == "unsent words"
+        app.composer.focus_control()
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea))
+        await pilot.press(*["backspace"] * len("unsent words"))
+        await until(pilot, lambda: not app.composer.has_unsent(), what="the draft cleared")
+        await open_other()
+        await until(pilot, lambda: app.return_value is not None, what="the console to switch")
+        assert app.return_value is not None and app.return_value.run_id == other.run_id
+        assert app.return_value.conversation is not None  # loaded: the next console opens it
+
+
+async def test_open_run_by_id_says_why_a_run_cannot_be_opened(sim: SimServer) -> None:
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="the reply box")
+        app.action_open_run()
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="the run id prompt")
+        await pilot.press(*"no-such-run", "enter")
+        await until(pilot, lambda: any("was not found" in n.message for n in app._notifications))
+        assert app.is_running and app.return_value is None
+
+
 # --- files -------------------------------------------------------------------------------------
 
 
