@@ -7,6 +7,7 @@ field must never crash the client. Wire names are camelCase; Python names are sn
 
 from __future__ import annotations
 
+import copy
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -200,6 +201,20 @@ class TimelineItem(WireModel):
     def is_type(self, known: str) -> bool:
         return same_type(self.type, known)
 
+    def typed_content(self) -> SnakeModel | None:
+        """``content`` as its known model (``ReasoningContent``, ``ToolCallContent``…), wrong
+        types coerced where they can be; None for an unknown type or a content that is not
+        an object. Unknown keys are kept as extras."""
+        model = CONTENT_MODELS.get(self.type.lower())
+        if model is None or not isinstance(self.content, dict):
+            return None
+        from .tolerant import validate_tolerant
+
+        try:
+            return validate_tolerant(model, copy.deepcopy(self.content))
+        except (ValueError, RecursionError):
+            return None
+
 
 class Conversation(WireModel):
     session: Session
@@ -330,6 +345,110 @@ class UserTaskContent(SnakeModel):
     question_for_user: str | None = None
     api_completable: bool = True
     outcome: TaskOutcome | None = None
+
+
+class LLMRequestContent(SnakeModel):
+    model: str | None = None
+
+
+class ReasoningContent(SnakeModel):
+    message: str = ""
+    preview: str | None = None
+    tokens_used: int | float | None = None
+
+
+class ToolCallContent(SnakeModel):
+    name: str = ""
+    arguments: JSON = None
+    tool_call_id: str | None = None
+    operation_name: str | None = None
+
+
+class ToolResultBody(SnakeModel):
+    data: JSON = None
+    error: JSON = None
+    log_id: str | None = None
+    successful: bool | None = None
+
+
+class ToolResultContent(SnakeModel):
+    tool_call_id: str | None = None
+    result: ToolResultBody | None = None
+
+
+class OutputContent(SnakeModel):
+    """Where the output value itself sits is open (API.md 4.5): it is kept as an extra."""
+
+    tokens_used: int | float | None = None
+    total_tokens_used: int | float | None = None
+
+
+class UserMessageContent(SnakeModel):
+    """A conversational turn: the text verbatim and the files, as they were sent."""
+
+    text: str = ""
+    files: list[FileRef] = Field(default_factory=list)
+
+
+class SubAgentCallContent(SnakeModel):
+    agent_name: str | None = None
+    child_run_id: str | None = None
+    arguments: JSON = None
+
+
+class SubAgentResultContent(SnakeModel):
+    child_run_id: str | None = None
+    output: JSON = None
+
+
+class AitlRequestContent(SnakeModel):
+    request_id: str | None = None
+    question: str = ""
+
+
+class AitlResponseContent(SnakeModel):
+    request_id: str | None = None
+    answer: str = ""
+
+
+class WaitContent(SnakeModel):
+    wait_until: str | None = None
+    seconds: int | float | None = None
+
+
+class RunCompletedContent(SnakeModel):
+    run_id: str | None = None
+    status: str = ""
+    output: JSON = None
+    error: JSON = None
+    total_tokens_used: int | float | None = None
+
+
+class SessionCompletedContent(SnakeModel):
+    session_id: str | None = None
+    status: str = ""
+    output: JSON = None
+    error: JSON = None
+    total_tokens_used: int | float | None = None
+
+
+#: The known ``content`` shapes by item type (lower case), API.md 4.5 and 10.3-10.4.
+CONTENT_MODELS: dict[str, type[SnakeModel]] = {
+    ItemType.LLM_REQUEST_PREPARED.lower(): LLMRequestContent,
+    ItemType.REASONING.lower(): ReasoningContent,
+    ItemType.TOOL_CALL.lower(): ToolCallContent,
+    ItemType.TOOL_RESULT.lower(): ToolResultContent,
+    ItemType.OUTPUT.lower(): OutputContent,
+    ItemType.USER_TASK_REQ.lower(): UserTaskContent,
+    ItemType.USER_MESSAGE.lower(): UserMessageContent,
+    ItemType.SUB_AGENT_CALL.lower(): SubAgentCallContent,
+    ItemType.SUB_AGENT_RESULT.lower(): SubAgentResultContent,
+    ItemType.AITL_REQUEST.lower(): AitlRequestContent,
+    ItemType.AITL_RESPONSE.lower(): AitlResponseContent,
+    ItemType.WAIT.lower(): WaitContent,
+    ItemType.RUN_COMPLETED.lower(): RunCompletedContent,
+    ItemType.SESSION_COMPLETED.lower(): SessionCompletedContent,
+}
 
 
 # --- stream -----------------------------------------------------------------------------------

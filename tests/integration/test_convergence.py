@@ -12,6 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from phrony_tui.api import Conversation, PhronyClient, StreamEvent
+from phrony_tui.api.models import (
+    AitlRequestContent,
+    SubAgentCallContent,
+    ToolCallContent,
+    UserTaskContent,
+)
 from phrony_tui.session import SessionState, UserTask, build_answer
 from phrony_tui.sim import SimServer
 from tests.conftest import TEST_SPEED, eventually, wait_status
@@ -139,3 +145,22 @@ def test_live_events_on_the_first_snapshot_reach_the_final_timeline(recording: R
         k: (r.status, r.depth, r.parent_id) for k, r in final.runs.items()
     }
     assert state.status == final.status == "Completed"
+
+
+def test_every_step_of_a_whole_session_has_its_typed_content(recording: Recording) -> None:
+    """Each known step type of a finished multi-agent session reads as its content model."""
+    runs = {r.id for r in recording.final.runs}
+    seen = set()
+    for item in recording.final.items:
+        content = item.typed_content()
+        assert content is not None, item.type
+        seen.add(type(content).__name__)
+        if isinstance(content, SubAgentCallContent):
+            assert content.child_run_id in runs and content.agent_name
+        elif isinstance(content, AitlRequestContent):
+            assert content.question and content.request_id
+        elif isinstance(content, ToolCallContent):
+            assert content.name and content.tool_call_id
+        elif isinstance(content, UserTaskContent):
+            assert content.status == "Completed" or content.kind == "anomaly_alert"
+    assert len(seen) >= 10, seen

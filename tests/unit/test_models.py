@@ -145,3 +145,27 @@ def test_status_errors_are_typed() -> None:
     odd = status_error(418, "GET", "/x", "teapot", None)
     assert type(odd) is APIStatusError and odd.message == "teapot"
     assert "redirect" in status_error(302, "GET", "/x", "", None).message
+
+
+def test_typed_content_coerces_keeps_extras_and_gives_up_gracefully() -> None:
+    from phrony_tui.api.models import ReasoningContent, TimelineItem, ToolResultContent
+
+    def item(kind: str, content: object) -> TimelineItem:
+        return TimelineItem(id="i", run_id="r", type=kind, content=content)
+
+    reasoning = item("Reasoning", {"message": 42, "preview": "p", "step_kind": "reasoning"})
+    typed = reasoning.typed_content()
+    assert isinstance(typed, ReasoningContent) and typed.message == "42"
+    assert typed.model_extra == {"step_kind": "reasoning"}
+    result = item("ToolResult", {"tool_call_id": "c", "result": {"data": [1], "successful": True}})
+    typed_result = result.typed_content()
+    assert isinstance(typed_result, ToolResultContent) and typed_result.result is not None
+    assert typed_result.result.data == [1] and typed_result.result.successful is True
+    assert item("BrandNewType", {"x": 1}).typed_content() is None
+    assert item("reasoning", "a bare string").typed_content() is None
+    deep: object = "bottom"
+    for _ in range(2000):
+        deep = [deep]
+    # Too deep to copy or validate: no crash; either read right or not read at all.
+    typed_deep = item("ToolCall", {"name": "t", "arguments": deep}).typed_content()
+    assert typed_deep is None or getattr(typed_deep, "name", None) == "t"
