@@ -17,6 +17,7 @@ from typing import cast
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.session import build_answer
@@ -235,6 +236,29 @@ async def test_clicking_a_chips_remove_button_drops_the_file(
         assert sent.body["text"] == "with one file"
         assert [f["filename"] for f in sent.body["files"]] == ["keep.txt"]
         await shows(pilot, app, "Received files: keep.txt")
+
+
+async def test_tab_completes_the_path_and_the_upload_shows_its_progress(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "progress-report.bin").write_bytes(b"x" * 300_000)
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+        await pilot.press(*"prog")
+        path_input = app.screen.query_one(Input)
+        await until(pilot, lambda: path_input._suggestion, what="a suggestion")
+        await pilot.press("tab")
+        assert path_input.value == "progress-report.bin"
+        sim.faults.set("latency-ms", 600)  # presign and finalize take a while: watch the bar
+        await pilot.press("enter")
+        await shows(pilot, app, "⇡ progress-report.bin", "%")
+        assert any(bar in screen_text(app) for bar in ("█", "░"))
+        await until(pilot, lambda: app.composer.files, timeout=15, what="the upload done")
+        await shows(pilot, app, "progress-report.bin ✕")
+        assert "⇡" not in screen_text(app)
 
 
 async def test_ctrl_x_in_the_reply_removes_the_last_file_and_keeps_the_draft(
