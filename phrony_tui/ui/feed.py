@@ -97,8 +97,9 @@ class StreamFeed:
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         attempt = 0
-        hint: float | None = None
+        advice: float | None = None  # the server's ``retry:``, kept until it sends another
         while True:
+            retry_after: float | None = None  # this attempt's ``Retry-After``, if any
             self.post(ConnectionChanged("connecting" if attempt == 0 else "reconnecting"))
             self.wake.clear()  # a press from now on, during the attempt too, cuts the next wait
             try:
@@ -107,14 +108,15 @@ class StreamFeed:
                     try:
                         await self._live(stream)
                     finally:
-                        hint = (stream.retry_ms or 0) / 1000 or None
+                        if stream.retry_ms is not None:
+                            advice = stream.retry_ms / 1000
                 detail = "stream closed"
             except FATAL as exc:
                 self.post(ConnectionChanged("offline", describe(exc)))
                 return
             except APIStatusError as exc:
                 detail = describe(exc)
-                hint = exc.retry_after
+                retry_after = exc.retry_after
             except PhronyError as exc:
                 detail = describe(exc)
             if self.went_live and (
@@ -125,7 +127,7 @@ class StreamFeed:
                 self.post(ConnectionChanged("finished"))
                 return
             self.reconnects += 1
-            delay = backoff(attempt, hint, self.backoff_base)
+            delay = backoff(attempt, max(advice or 0.0, retry_after or 0.0), self.backoff_base)
             attempt += 1
             if attempt >= POLL_AFTER:
                 self.post(ConnectionChanged("polling", detail, retry_in=delay))
