@@ -42,6 +42,21 @@ def describe(error: BaseException) -> str:
     return one_line(str(error) or type(error).__name__, 300)
 
 
+#: ``Controller.arrived``'s answer when the task was completed, but not with our answer.
+ELSEWHERE = "elsewhere"
+_ANSWER_FIELDS = ("approved", "selectedOptionId", "textValue", "numberValue")
+
+
+def _other_answer(body: MessageBody, outcome: object) -> bool:
+    """Whether a completed task's ``outcome`` holds an answer that differs from ``body``'s."""
+    if not isinstance(outcome, dict):
+        return False  # no outcome to compare: assume ours
+    ours = body.to_wire()
+    return any(
+        key in ours and key in outcome and outcome[key] != ours[key] for key in _ANSWER_FIELDS
+    )
+
+
 class Controller:
     arrival_checks: tuple[float, ...] = ARRIVAL_CHECKS
 
@@ -124,7 +139,7 @@ class Controller:
     async def _ambiguous(
         self, body: MessageBody, draft_key: str, since: float, error: PhronyError
     ) -> None:
-        arrived: bool | None = None
+        arrived: bool | str | None = None
         for delay in self.arrival_checks:
             await asyncio.sleep(delay)
             seen = await self.arrived(body, since)
@@ -132,7 +147,13 @@ class Controller:
                 arrived = seen
             if seen:
                 break
-        if arrived:
+        if arrived == ELSEWHERE:
+            text = (
+                f"{describe(error)}; meanwhile the task was answered differently, elsewhere "
+                "(its outcome is in the timeline). It is no longer pending; refreshed."
+            )
+            self.post(SendResult(draft_key, ok=False, error=text, conflict=True))
+        elif arrived:
             self.post(SendResult(draft_key, ok=True, arrived=True))
         elif arrived is False:
             text = f"Not delivered ({describe(error)}). Your draft is kept: send it again."
@@ -145,9 +166,10 @@ class Controller:
             self.post(SendResult(draft_key, ok=False, error=text))
         self.post(Reconcile("ambiguous send"))
 
-    async def arrived(self, body: MessageBody, since: float) -> bool | None:
+    async def arrived(self, body: MessageBody, since: float) -> bool | str | None:
         """Whether the server has ``body``: its task is no longer pending, or a user turn with
-        its text appeared after ordinal ``since``. None when the timeline cannot be read."""
+        its text appeared after ordinal ``since``. ``ELSEWHERE`` when the task ended with
+        another answer than ours; None when the timeline cannot be read."""
         try:
             conversation = await self.client.load_conversation(body.run_id)
         except PhronyError:
@@ -166,7 +188,9 @@ class Controller:
             content = item.content if isinstance(item.content, dict) else {}
             if body.user_task_id:
                 if content.get("user_task_id") == body.user_task_id:
-                    return bool(content.get("status", "Pending") != "Pending")
+                    if content.get("status", "Pending") == "Pending":
+                        return False
+                    return ELSEWHERE if _other_answer(body, content.get("outcome")) else True
             elif content.get("text", "") == (body.text or body.message or ""):
                 return True
         return False

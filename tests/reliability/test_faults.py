@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from phrony_tui.api import PhronyClient
+from phrony_tui.session import build_answer
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.widgets.task_controls import ReplyArea
@@ -154,3 +155,22 @@ async def test_polling_when_the_stream_cannot_be_had(faulty: SimServer) -> None:
         faulty.faults.set("retry-ms", 10)
         app.action_reconnect()
         await until(pilot, lambda: app.status_line.connection == "live", what="live again")
+
+
+async def test_an_ambiguous_failure_on_a_task_answered_elsewhere_says_so(faulty: SimServer) -> None:
+    async with console(faulty, "approval", **FAST) as (app, pilot):
+        await until(pilot, lambda: pause_kind(app) == "approval", what="the approval")
+        await until(pilot, lambda: app.status_line.connection == "live")
+        pause = app.composer.selected
+        assert pause is not None and pause.task is not None
+        # Someone rejects it elsewhere while this console hears nothing of it.
+        session = faulty.world.engine.runs[app.run_id].session
+        faulty.call(session.subscribers.clear)
+        async with PhronyClient(faulty.base_url, faulty.api_key) as other:
+            await other.send_message(build_answer(pause.task, False))
+        faulty.faults.set("fail-next", 1)  # our approval fails before it is processed
+        await pilot.press("a", "y")
+        await shows(pilot, app, "answered differently, elsewhere")
+        accepted = [r.body for r in received(faulty, app.run_id) if r.status == 202]
+        assert [b["approved"] for b in accepted] == [False]  # only the other person's answer
+        await until(pilot, lambda: not app.composer.pauses, what="the task refreshed away")
