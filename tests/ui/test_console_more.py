@@ -496,3 +496,26 @@ def test_cli_unreachable_server(sim: SimServer, tmp_path: Path) -> None:
     result = _cli(tmp_path, UNKNOWN_RUN, PHRONY_API_BASE=base, PHRONY_API_KEY=sim.api_key)
     _refused(result, "cannot reach", "PHRONY_API_BASE")
     assert sim.api_key not in result.stderr
+
+
+# --- focus ---------------------------------------------------------------------------------------
+
+
+async def test_a_new_pause_does_not_take_focus_from_a_search_in_progress() -> None:
+    with SimServer(speed=4, seed=2) as slow:  # the children's tasks come seconds after the alert
+        async with console(slow, "multi-agent") as (app, pilot):
+            await until(pilot, lambda: app.composer.pauses, what="the first pause")
+            assert len(app.composer.pauses) == 1, "too late: the other pauses are here already"
+            await pilot.press("/", *"Analyst")
+            search = app.query_one("#search", Input)
+            await until(pilot, lambda: len(app.composer.pauses) == 3, timeout=20, what="3 pauses")
+            await pilot.pause(0.3)
+            assert app.focused is search and search.value == "Analyst"
+            await pilot.press("escape")
+            await until(pilot, lambda: app.focused is not search, what="the search closed")
+            await pilot.press("n")  # the next task, when asked: its control takes focus
+            await until(
+                pilot,
+                lambda: app.focused is not None and app.composer in app.focused.ancestors,
+                what="focus in the composer",
+            )
