@@ -87,6 +87,7 @@ class SSEParser:
         self._fields = SSEDecoder()
         self._started = False
         self._event_chars = 0
+        self._held_bytes = 0
         self._saw_data = False
 
     def feed(self, chunk: bytes) -> list[StreamItem]:
@@ -108,9 +109,13 @@ class SSEParser:
         if not text:
             return []
         out = list(self._lines_to_items(self._lines.decode(text)))
-        pending = self._event_chars + sum(
-            len(part) if part.isascii() else len(part.encode()) for part in self._lines.buffer
-        )
+        # The bytes of the line still held: only this chunk's tail is measured (measuring the
+        # whole held line again on every chunk would be quadratic on a long non-ASCII line).
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        tail = text[cut + 1 :]
+        size = len(tail) if tail.isascii() else len(tail.encode())
+        self._held_bytes = size if cut >= 0 else self._held_bytes + size
+        pending = self._event_chars + self._held_bytes
         if pending > self.max_event_bytes:
             raise EventTooLargeError(self.max_event_bytes)
         return out

@@ -403,6 +403,10 @@ INPUT_SCHEMAS: dict[str, dict[str, InputField]] = {
 }
 
 
+#: Agents whose input may carry other fields besides those checked (the agent ignores them).
+OPEN_INPUTS = {"approval"}
+
+
 def validate_input(agent: Agent, value: dict[str, Any]) -> str | None:
     """The error message for an input that does not fit the agent's schema, else None."""
     schema = INPUT_SCHEMAS.get(agent.key)
@@ -411,6 +415,8 @@ def validate_input(agent: Agent, value: dict[str, Any]) -> str | None:
     for name, raw in value.items():
         spec = schema.get(name)
         if spec is None:
+            if agent.key in OPEN_INPUTS:
+                continue
             return f"input.{name} is not a field of {agent.name}; known: {', '.join(schema)}"
         if spec.type is str:
             if raw not in spec.choices:

@@ -594,8 +594,12 @@ class ConsoleApp(App["OpenRun | None"]):
         self.push_screen(Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen)
 
     def action_remove_file(self) -> None:
+        # In a prompt, the palette or the search box, and with no file attached, the key is
+        # the focused input's own (cut): a priority binding is offered it first everywhere.
+        if isinstance(self.screen, ModalScreen) or isinstance(self.focused, Input):
+            raise SkipAction()
         if not self.composer.remove_last_file():
-            raise SkipAction()  # no file: the key is the reply box's own (cut)
+            raise SkipAction()
 
     def _start_feed(self) -> None:
         self._feed_worker = self.run_worker(
@@ -628,7 +632,7 @@ class ConsoleApp(App["OpenRun | None"]):
         if not self.is_running:
             return
         if message.conversation is None:
-            self.notify(message.error, severity="error", markup=False)
+            self.notify(one_line(message.error, 300), severity="error", markup=False)
         elif self.composer.has_unsent():
             self.notify(
                 "You have an unsent draft or attached file here: send or clear it, then open "

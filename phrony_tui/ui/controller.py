@@ -142,11 +142,10 @@ class Controller:
         arrived: bool | str | None = None
         for delay in self.arrival_checks:
             await asyncio.sleep(delay)
-            seen = await self.arrived(body, since)
-            if seen is not None:
-                arrived = seen
-            if seen:
+            arrived = await self.arrived(body, since)
+            if arrived:
                 break
+        # Only the last look counts: "not yet" followed by "cannot tell" is "cannot tell".
         if arrived == ELSEWHERE:
             text = (
                 f"{describe(error)}; meanwhile the task was answered differently, elsewhere "

@@ -69,6 +69,8 @@ async def test_other_approval_kinds(
 async def test_approval_kind_must_be_known(client: PhronyClient, sim: SimServer) -> None:
     with pytest.raises(BadRequestError, match="kind must be one of"):
         await client.start_run(sim.agents["approval"], {"kind": "anomaly_alert"})
+    started = await client.start_run(sim.agents["approval"], {"message": "other fields pass"})
+    assert started.status == "Running"
 
 
 async def answer_the_tool_call(

@@ -188,6 +188,29 @@ async def test_open_run_by_id_opens_another_run_once_no_draft_is_left(sim: SimSe
         assert app.return_value.conversation is not None  # loaded: the next console opens it
 
 
+async def test_a_draft_for_a_task_that_ended_elsewhere_does_not_block_opening_a_run(
+    sim: SimServer,
+) -> None:
+    async with PhronyClient(sim.base_url, sim.api_key) as client:
+        other = await client.start_run(sim.agents["chat"])
+    async with console(sim, "approval") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ApprovalControl), what="approval")
+        pause = app.composer.selected
+        assert pause is not None and pause.task is not None
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.focused, Input), what="the comment box")
+        await pilot.press(*"a comment never sent")
+        assert app.composer.has_unsent()
+        async with PhronyClient(sim.base_url, sim.api_key) as elsewhere:
+            await elsewhere.send_message(build_answer(pause.task, True))
+        await until(pilot, lambda: not app.composer.pauses, what="the task gone")
+        assert not app.composer.has_unsent()  # nothing left that could still be sent
+        app.action_open_run()
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="the run id prompt")
+        await pilot.press(*other.run_id, "enter")
+        await until(pilot, lambda: app.return_value is not None, what="the console to switch")
+
+
 async def test_open_run_by_id_says_why_a_run_cannot_be_opened(sim: SimServer) -> None:
     async with console(sim, "chat") as (app, pilot):
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="the reply box")
@@ -272,6 +295,12 @@ async def test_ctrl_x_in_the_reply_removes_the_last_file_and_keeps_the_draft(
         await _attach(pilot, app, "first.txt", 1)
         await _attach(pilot, app, "second.txt", 2)
         await pilot.press(*"my draft")
+        # In a prompt, ctrl+x is the input's own: no file goes.
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+        await pilot.press(*"abc", "ctrl+x", "escape")
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="back in the reply")
+        assert sum(len(v) for v in app.composer.files.values()) == 2
         await pilot.press("ctrl+x")
         await until(pilot, lambda: "second.txt" not in screen_text(app), what="last chip gone")
         await shows(pilot, app, "first.txt ✕")

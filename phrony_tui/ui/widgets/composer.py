@@ -89,6 +89,7 @@ class Composer(Vertical):
         index = keys.index(self.selected_key) if self.selected_key in keys else -1
         self.selected_key = keys[(index + delta) % len(keys)]
         self.pending_decision = None
+        self._carried = ("", 0.0)  # it was about the pause that ended, not the one chosen
         self._redraw()
         self.focus_control()
 
@@ -278,8 +279,15 @@ class Composer(Vertical):
             self.show_files()
 
     def has_unsent(self) -> bool:
-        """Whether anything typed or attached here would be lost if the console closed."""
-        return any(text.strip() for text in self.drafts.values()) or any(self.files.values())
+        """Whether anything typed, attached or uploading for a pause still pending would be
+        lost if the console closed (drafts of pauses that ended can no longer be sent)."""
+        keys = {p.key for p in self.pauses}
+        typed = any(
+            text.strip() and key.removesuffix(":comment") in keys
+            for key, text in self.drafts.items()
+        )
+        attached = any(files for key, files in self.files.items() if key in keys)
+        return typed or attached or bool(self.uploading)
 
     def remove_last_file(self) -> bool:
         """Drop the last file attached to the selected reply; False when there is none."""
