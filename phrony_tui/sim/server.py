@@ -166,6 +166,11 @@ class SimServer:
 
         return self.call(end)
 
+    def mute_streams(self, run_id: str) -> None:
+        """Keep the run's open streams open but send them nothing more (a client that must not
+        hear of a change, such as a task answered by someone else)."""
+        self.call(self.world.engine.runs[run_id].session.subscribers.clear)
+
     def forget_run(self, run_id: str) -> None:
         """Answer 404 for the run from now on (as if deleted), and end its streams."""
         self.end_streams(run_id)

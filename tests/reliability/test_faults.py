@@ -164,8 +164,7 @@ async def test_an_ambiguous_failure_on_a_task_answered_elsewhere_says_so(faulty:
         pause = app.composer.selected
         assert pause is not None and pause.task is not None
         # Someone rejects it elsewhere while this console hears nothing of it.
-        session = faulty.world.engine.runs[app.run_id].session
-        faulty.call(session.subscribers.clear)
+        faulty.mute_streams(app.run_id)
         async with PhronyClient(faulty.base_url, faulty.api_key) as other:
             await other.send_message(build_answer(pause.task, False))
         faulty.faults.set("fail-next", 1)  # our approval fails before it is processed

@@ -46,8 +46,7 @@ async def test_answering_a_task_completed_elsewhere_explains_and_refreshes(sim: 
         assert pause is not None and pause.task is not None
         task = pause.task
         # The console's stream goes quiet, so it cannot learn that someone else answered.
-        session = sim.world.engine.runs[app.run_id].session
-        sim.call(session.subscribers.clear)
+        sim.mute_streams(app.run_id)
         async with PhronyClient(sim.base_url, sim.api_key) as other:
             await other.send_message(build_answer(task, True))
         await pilot.pause(0.2)
