@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from .tolerant import validate_tolerant
+
 JSON = Any
 
 
@@ -208,8 +210,6 @@ class TimelineItem(WireModel):
         model = CONTENT_MODELS.get(self.type.lower())
         if model is None or not isinstance(self.content, dict):
             return None
-        from .tolerant import validate_tolerant
-
         try:
             return validate_tolerant(model, copy.deepcopy(self.content))
         except (ValueError, RecursionError):

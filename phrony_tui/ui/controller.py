@@ -25,6 +25,7 @@ from ..api.errors import (
     ServerError,
 )
 from ..api.models import ItemType, MessageBody, same_type
+from .main import ConsoleError, preflight
 from .messages import Reconcile, RunChecked, SendResult, SnapshotLoaded, UploadDone, UploadProgress
 from .sanitize import one_line
 
@@ -82,8 +83,6 @@ class Controller:
 
     async def check_run(self, run_id: str) -> None:
         """Load another run for the console to switch to, or say why it cannot be opened."""
-        from .main import ConsoleError, preflight
-
         try:
             conversation = await preflight(self.client, run_id)
         except ConsoleError as exc:

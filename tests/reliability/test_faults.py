@@ -4,36 +4,13 @@ itself, never misses or doubles a step, never loses a draft and never sends twic
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-
-import pytest
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.session import build_answer
 from phrony_tui.sim import SimServer
-from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.widgets.task_controls import ReplyArea
+from tests.reliability.helpers import FAST, converges
 from tests.ui.helpers import console, pause_kind, received, shows, until
-
-FAST = {"backoff_base": 0.02, "poll_interval": 0.2}
-
-
-@pytest.fixture
-def faulty() -> Iterator[SimServer]:
-    """A simulator of its own: these tests restart it and revoke its keys."""
-    with SimServer(speed=20, seed=3) as server:
-        server.faults.set("retry-ms", 10)
-        yield server
-
-
-async def server_items(sim: SimServer, run_id: str) -> list[tuple[str, float]]:
-    async with PhronyClient(sim.base_url, sim.api_key) as client:
-        conv = await client.get_conversation(run_id)
-    return [(i.id, i.ordinal) for i in conv.items]
-
-
-def console_items(app: ConsoleApp) -> list[tuple[str, float]]:
-    return [(i.id, i.ordinal) for i in app.state.timeline]
 
 
 async def test_fifty_drops_during_a_multi_agent_run(faulty: SimServer) -> None:
@@ -62,14 +39,7 @@ async def test_fifty_drops_during_a_multi_agent_run(faulty: SimServer) -> None:
             await pilot.pause(0.05)
             assert app.is_running
         faulty.faults.clear()
-        final = await server_items(faulty, app.run_id)
-        await until(
-            pilot,
-            lambda: console_items(app) == final,
-            timeout=15,
-            what="the console's timeline to equal the server's",
-        )
-        assert len({i for i, _ in final}) == len(final)
+        await converges(pilot, faulty, app)
 
 
 async def test_server_restart_mid_run(faulty: SimServer) -> None:

@@ -16,7 +16,7 @@ import re
 import socket
 import struct
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -33,44 +33,14 @@ from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.feed import BACKOFF_CAP
 from phrony_tui.ui.messages import ConnectionChanged
 from phrony_tui.ui.widgets.task_controls import ReplyArea
+from tests.reliability.helpers import FAST, converges
 from tests.ui.helpers import SIZE, console, screen_text, shows, until
 
-FAST: dict[str, Any] = {"backoff_base": 0.02, "poll_interval": 0.2}
 #: "◌ reconnecting in 3 s" (or "reconnecting (next try in 3 s)"): the wait is on the line.
 NEXT_TRY = re.compile(r"reconnecting\b[^│]*?\bin (\d+) s\b")
 
 
-@pytest.fixture
-def faulty() -> Iterator[SimServer]:
-    """A simulator of its own: these tests change its keys, scopes and runs."""
-    with SimServer(speed=20, seed=3) as server:
-        server.faults.set("retry-ms", 10)
-        yield server
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-async def server_items(sim: SimServer, run_id: str) -> list[tuple[str, float]]:
-    async with PhronyClient(sim.base_url, sim.api_key) as client:
-        conv = await client.get_conversation(run_id)
-    return [(i.id, i.ordinal) for i in conv.items]
-
-
-def console_items(app: ConsoleApp) -> list[tuple[str, float]]:
-    return [(i.id, i.ordinal) for i in app.state.timeline]
-
-
-async def converges(pilot: Pilot[None], sim: SimServer, app: ConsoleApp) -> None:
-    """The console's timeline ends up equal, item for item, to the server's ``/conversation``."""
-    final = await server_items(sim, app.run_id)
-    await until(
-        pilot,
-        lambda: console_items(app) == final,
-        timeout=15,
-        what="the console's timeline to equal the server's",
-    )
-    assert len({i for i, _ in final}) == len(final)
 
 
 def subscribers(sim: SimServer, run_id: str) -> int:

@@ -11,6 +11,8 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import cast
 
@@ -236,16 +238,25 @@ async def _attach(pilot: Pilot[None], app: ConsoleApp, name: str, count: int) ->
     await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
 
 
+@asynccontextmanager
+async def _chat_with_files(
+    sim: SimServer, folder: Path, *names: str
+) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
+    """A chat console with ``names`` (made in ``folder``, the working directory) attached."""
+    for name in names:
+        (folder / name).write_text(f"the text of {name}")
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        for count, name in enumerate(names, 1):
+            await _attach(pilot, app, name, count)
+        yield app, pilot
+
+
 async def test_clicking_a_chips_remove_button_drops_the_file(
     sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "keep.txt").write_text("keep me")
-    (tmp_path / "drop.txt").write_text("drop me")
-    async with console(sim, "chat") as (app, pilot):
-        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
-        await _attach(pilot, app, "keep.txt", 1)
-        await _attach(pilot, app, "drop.txt", 2)
+    async with _chat_with_files(sim, tmp_path, "keep.txt", "drop.txt") as (app, pilot):
         await shows(pilot, app, "keep.txt ✕", "drop.txt ✕")
         chip = next(c for c in app.query(Chip) if "drop.txt" in str(c.render()))
         await pilot.click(chip)
@@ -287,12 +298,7 @@ async def test_ctrl_x_in_the_reply_removes_the_last_file_and_keeps_the_draft(
     sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "first.txt").write_text("one")
-    (tmp_path / "second.txt").write_text("two")
-    async with console(sim, "chat") as (app, pilot):
-        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
-        await _attach(pilot, app, "first.txt", 1)
-        await _attach(pilot, app, "second.txt", 2)
+    async with _chat_with_files(sim, tmp_path, "first.txt", "second.txt") as (app, pilot):
         await pilot.press(*"my draft")
         # In a prompt, ctrl+x is the input's own: no file goes.
         await pilot.press("ctrl+o")
