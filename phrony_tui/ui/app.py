@@ -1,64 +1,33 @@
-"""The console: three live panes over one run's session."""
+"""The console application: it composes screens and routes messages between them. What a run
+shows and does lives in ``RunScreen``; the app holds the client, the settings and the theme."""
 
 from __future__ import annotations
 
 import contextlib
-import time
-from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
 from textual import events, on
-from textual.actions import SkipAction
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TextArea, Tree
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+from textual.worker import WorkerCancelled, WorkerFailed
 
-from ..api import PhronyClient, StreamEvent
-from ..api.compact import CompactConversation, Snapshot
-from ..api.heap import Settler, collector_paused
-from ..api.models import ItemType, is_terminal
-from ..session import Change, SessionState
+from ..api import PhronyClient
+from ..api.compact import Snapshot
+from .actions import ACTIONS, Where
 from .config import Settings
-from .controller import Controller
-from .feed import BACKOFF_BASE, POLL_INTERVAL, STALL_TIMEOUT, StreamFeed
-from .keys import APP_BINDINGS
-from .messages import (
-    AttachFile,
-    ConnectionChanged,
-    Reconcile,
-    RunChecked,
-    Send,
-    SendResult,
-    SkipWait,
-    SnapshotLoaded,
-    StreamBatch,
-    UploadDone,
-    UploadProgress,
-)
-from .sanitize import one_line, plain
-from .screens.detail import StepDetail, step_json
+from .keys import KeyLabels, binding
+from .messages import OpenRun
+from .sanitize import one_line
 from .screens.help import HelpScreen
-from .screens.prompts import Prompt
+from .screens.quit import QuitConfirm
+from .screens.run import RunScreen
 from .widgets.composer import Composer
-from .widgets.runs_tree import RunsTree
-from .widgets.session_panel import SessionHeader, TokenBar
 from .widgets.status_line import StatusLine
 from .widgets.timeline import Timeline
-
-RECONCILE_DEBOUNCE = 0.25
-#: Events kept to re-apply over a snapshot that was fetched while they arrived (only those
-#: since the last snapshot are kept; a fetch slower than this many events is fetched again).
-EVENT_LOG = 5_000
-#: Seconds between two redraws of the session panel and runs tree at most.
-PANEL_EVERY = 0.25
-#: Steps from which applying a snapshot pauses the cyclic collector.
-BIG_SNAPSHOT = 10_000
 
 
 def styles_path() -> Path:
@@ -70,35 +39,12 @@ def styles_path() -> Path:
     return Path(__file__).resolve().parents[2] / "styles" / "console.tcss"
 
 
-class SearchInput(Input):
-    BINDINGS = [
-        Binding("down", "step(1)", "Next match", show=False),
-        Binding("up", "step(-1)", "Previous match", show=False),
-        Binding("escape", "close", "Close search", id="search.close"),
-    ]
-
-    def action_step(self, direction: int) -> None:
-        self.app.query_one(Timeline).search(self.value, direction)
-
-    def action_close(self) -> None:
-        self.display = False
-        self.app.query_one(Timeline).focus()
-
-
-@dataclass
-class OpenRun:
-    """The console's result when the person opened another run: open that one next."""
-
-    run_id: str
-    conversation: Snapshot
-
-
-class ConsoleApp(App["OpenRun | None"]):
-    """``phrony-tui RUN_ID``: the runs tree, the timeline and the composer of one session."""
+class ConsoleApp(App[None]):
+    """``phrony-tui RUN_ID``: opens the run's screen; "open run by id" replaces it."""
 
     TITLE = "phrony-tui"
     CSS_PATH = str(styles_path())
-    BINDINGS = list(APP_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = [binding("app.help"), binding("app.quit")]
     ENABLE_COMMAND_PALETTE = True
     #: Below 100 columns the left pane gives the timeline room (styles: ``Screen.-narrow``).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -113,83 +59,55 @@ class ConsoleApp(App["OpenRun | None"]):
         show_event_age: bool = True,
         close_client: bool = True,
         steady: bool = False,
-        stall_timeout: float = STALL_TIMEOUT,
-        poll_interval: float = POLL_INTERVAL,
-        backoff_base: float = BACKOFF_BASE,
+        **run_options: Any,
     ) -> None:
         super().__init__()
         self.client = client
-        self.run_id = run_id
         self.settings = settings or Settings()
-        self.initial = initial
-        self.state = SessionState()
-        self._settler = Settler()
-        self._feed_worker: Worker[None] | None = None
-        self._panel_due: set[str] = set()
-        self._panel_at = 0.0
-        self._panel_timer: Timer | None = None
-        self.show_event_age = show_event_age
+        self.keys = KeyLabels(self.settings.keys)
         self.close_client = close_client
         self.steady = steady
-        self._applied = 0
-        self._event_log: deque[tuple[int, StreamEvent]] = deque(maxlen=EVENT_LOG)
-        self._snapshot_start = -1
-        self.controller = Controller(client, run_id, self.post_message, self._events_applied)
-        self.feed = StreamFeed(
-            client,
-            run_id,
-            self.post_message,
-            self._finished,
-            self._events_applied,
-            stall_timeout=stall_timeout,
-            poll_interval=poll_interval,
-            backoff_base=backoff_base,
-        )
-        self._reconcile_timer: Timer | None = None
-        self.malformed = 0
+        self._first = (run_id, initial)
+        self._run_options = {"show_event_age": show_event_age, **run_options}
 
-    # --- layout -----------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
-            with Vertical(id="left"):
-                yield SessionHeader(id="session-header")
-                yield TokenBar(id="token-bar")
-                yield RunsTree(id="runs")
-            with Vertical(id="centre"):
-                search = SearchInput(placeholder="Search the timeline", id="search")
-                search.display = False
-                yield search
-                notice = Static(
-                    plain(
-                        "This run's timeline is hidden from API clients: its trigger redacts "
-                        "it. Only the runs' status, tokens and results are shown.",
-                        "italic",
-                    ),
-                    id="redacted-notice",
-                )
-                notice.display = False
-                yield notice
-                yield Timeline(self.state, id="timeline")
-        yield Composer(self.state, confirm_approvals=self.settings.confirm_approvals)
-        yield StatusLine(id="status", show_age=self.show_event_age)
-        yield Footer()
+    # --- the open run -----------------------------------------------------------------------
 
     @property
-    def timeline(self) -> Timeline:
-        return self.query_one(Timeline)
+    def run_screen(self) -> RunScreen:
+        """The run on screen (under any dialog open over it)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, RunScreen):
+                return screen
+        raise LookupError("no run is open")
+
+    @property
+    def run_id(self) -> str:
+        return self.run_screen.run_id
+
+    @property
+    def state(self) -> Any:
+        return self.run_screen.state
 
     @property
     def composer(self) -> Composer:
-        return self.query_one(Composer)
+        return self.run_screen.composer
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.run_screen.timeline
 
     @property
     def status_line(self) -> StatusLine:
-        return self.query_one(StatusLine)
+        return self.run_screen.status_line
 
-    def on_mount(self) -> None:
+    def _run_screen(self, run_id: str, initial: Snapshot | None) -> RunScreen:
+        return RunScreen(
+            self.client, run_id, settings=self.settings, initial=initial, **self._run_options
+        )
+
+    async def on_mount(self) -> None:
         if self.settings.keys:
-            self.set_keymap(self.settings.keys)
+            self.set_keymap(dict(self.settings.keys))
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         elif self.settings.theme:
@@ -199,20 +117,14 @@ class ConsoleApp(App["OpenRun | None"]):
                 severity="warning",
                 markup=False,
             )
-        self.sub_title = f"run {self.run_id}"
-        if self.initial is not None:
-            self._apply(self._replace_state(self.initial))
-            self.feed.snapshot_is_final = is_terminal(self.initial.session.status)
-            self.initial = None  # the state holds it now
-        self._start_feed()
-        self.set_interval(1.0, self._tick)
-        self._tick()
-        self.call_after_refresh(self._settler.settle)
-        if self.composer.pauses:
-            # On open the next keystroke belongs to the pause, whatever Textual focused first.
-            self.composer.focus_control()
-        else:
-            self.timeline.focus()
+        run_id, initial = self._first
+        self._first = (run_id, None)  # the screen holds it now
+        await self.push_screen(self._run_screen(run_id, initial))
+
+    @on(OpenRun)
+    def _on_open_run(self, message: OpenRun) -> None:
+        """Another run replaces the one on screen (its stream stops with its screen)."""
+        self.switch_screen(self._run_screen(message.run_id, message.conversation))
 
     async def on_unmount(self) -> None:
         # Stop the workers first: one waking from a backoff must not find the client
@@ -224,451 +136,60 @@ class ConsoleApp(App["OpenRun | None"]):
         if self.close_client:
             await self.client.aclose()
 
-    def _finished(self) -> bool:
-        return is_terminal(self.state.status)
-
-    def _tick(self) -> None:
-        if not self.is_running:
-            return
-        self.status_line.tick()
-        self.composer.tick()
-        last = self.status_line.last_event
-        self._settler.tick(time.monotonic() - last if last else 0.0)
-
-    # --- applying data ----------------------------------------------------------------------
-
-    def _apply(self, change: Change) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down: its widgets are gone
-        state = self.state
-        if change.session or change.runs or change.reset:
-            self.status_line.run_status = state.status
-            self._panel_due |= {"panel"}
-        if change.runs or change.reset:
-            self._panel_due |= {"tree"}
-        self._show_panel(at_once=change.reset)
-        timeline = self.timeline
-        if change.reset or change.items_removed:
-            timeline.reload(full=True)
-        elif change.items_added:
-            timeline.reload(appended=change.items_added, full=False)
-        if change.items_updated:
-            timeline.invalidate(change.items_updated)
-        if change.tasks or change.runs or change.reset:
-            began = self.composer.refresh_pauses()
-            if began and not self._busy():
-                self.composer.focus_control(unless=self._busy)
-        self.status_line.tick()
-        self._settler.added(len(change.items_added))
-
-    def _show_panel(self, *, at_once: bool = False) -> None:
-        """The session panel and the runs tree, redrawn at most every ``PANEL_EVERY``
-        seconds: while a run streams, each step changes a token count, and redrawing the
-        left pane per batch cost more than the step itself."""
-        if not self._panel_due or not self.is_running:
-            return
-        wait = self._panel_at + PANEL_EVERY - time.monotonic()
-        if not at_once and wait > 0:
-            if self._panel_timer is None:
-                self._panel_timer = self.set_timer(wait, self._panel_timer_fired)
-            return
-        self._panel_at = time.monotonic()
-        if "panel" in self._panel_due:
-            self.query_one(SessionHeader).show(self.state)
-            self.query_one("#redacted-notice").display = self.state.redacted
-            self.query_one(TokenBar).show(self.state)
-        if "tree" in self._panel_due:
-            self.query_one(RunsTree).show(self.state)
-        self._panel_due = set()
-
-    def _panel_timer_fired(self) -> None:
-        self._panel_timer = None
-        self._show_panel()
-
-    def _busy(self) -> bool:
-        """The person is in the middle of something: keep their focus where it is."""
-        if isinstance(self.screen, ModalScreen):
-            return True
-        focused = self.focused
-        if isinstance(focused, SearchInput) and focused.display:
-            return True
-        if isinstance(focused, Input) and focused.value:
-            return True
-        return isinstance(focused, TextArea) and bool(focused.text)
-
-    def _events_applied(self) -> int:
-        return self._applied
-
-    @on(SnapshotLoaded)
-    def _on_snapshot(self, message: SnapshotLoaded) -> None:
-        """The truth replaces the state, unless a snapshot fetched later was applied already.
-        Events applied since this one's fetch began may be newer than it, so they go on top
-        again (every merge is monotonic)."""
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        if message.start < self._snapshot_start:
-            return
-        self._snapshot_start = message.start
-        log = self._event_log
-        missing = bool(log) and log[0][0] > message.start + 1  # the log was cut meanwhile
-        while log and log[0][0] <= message.start:
-            log.popleft()  # no snapshot older than this one will be applied any more
-        change = self._replace_state(message.conversation, [event for _, event in log])
-        change.reconcile = False
-        self._apply(change)
-        # What the replaced state held may be caught in cycles with objects frozen since.
-        self._settler.review_soon()
-        if missing:
-            self._schedule_reconcile()
-
-    def _replace_state(self, conversation: Snapshot, events: Iterable[StreamEvent] = ()) -> Change:
-        """The snapshot becomes the state, with ``events`` applied on top again."""
-        steps = (
-            conversation.steps
-            if isinstance(conversation, CompactConversation)
-            else conversation.items
-        )
-        big = len(steps) >= BIG_SNAPSHOT
-        with collector_paused(big):
-            change = self.state.apply_conversation(conversation)
-            for event in events:
-                change.merge(self.state.apply_event(event))
-        return change
-
-    @on(StreamBatch)
-    def _on_batch(self, message: StreamBatch) -> None:
-        self.feed.consumed()  # runs before any await: the next batch waits for this one
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        total = Change()
-        for event in message.events:
-            self._applied += 1
-            self._event_log.append((self._applied, event))
-            total.merge(self.state.apply_event(event))
-        if message.malformed:
-            self.malformed += message.malformed
-            self.status_line.malformed = self.malformed
-            total.reconcile = True
-        if message.events:
-            self.status_line.last_event = time.monotonic()
-        self._apply(total)
-        if total.reconcile:
-            self._schedule_reconcile()
-
-    @on(Reconcile)
-    def _on_reconcile(self, message: Reconcile) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        self._schedule_reconcile()
-
-    def _schedule_reconcile(self) -> None:
-        """At most one reconcile per debounce interval, however many events ask for one."""
-        if self._reconcile_timer is None:
-            self._reconcile_timer = self.set_timer(RECONCILE_DEBOUNCE, self._reconcile_now)
-
-    def _reconcile_now(self) -> None:
-        self._reconcile_timer = None
-        self.run_worker(self.controller.snapshot(), group="reconcile")
-
-    @on(ConnectionChanged)
-    def _on_connection(self, message: ConnectionChanged) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        line = self.status_line
-        line.connection = message.state
-        line.detail = message.detail
-        line.retry_at = (time.monotonic() + message.retry_in) if message.retry_in else None
-        line.tick()
-        if message.state == "offline":
-            self.notify(
-                f"Live updates stopped: {message.detail}",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
-
-    # --- intents ----------------------------------------------------------------------------
-
-    @on(Send)
-    def _on_send(self, message: Send) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        since = self.state.last_ordinal()
-        self.run_worker(self.controller.send(message.body, message.draft_key, since), group="send")
-
-    @on(SendResult)
-    def _on_send_result(self, message: SendResult) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        self.composer.on_send_result(message)
-        if message.conflict:
-            self.notify(message.error, severity="warning", timeout=8, markup=False)
-        elif message.arrived:
-            self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
-        elif message.ok and not message.draft_key.startswith("reply:"):
-            self.notify("Sent", timeout=2)
-
-    @on(SkipWait)
-    def _on_skip(self, message: SkipWait) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        self.run_worker(self.controller.skip_wait(message.run_id), group="send")
-
-    @on(AttachFile)
-    def _on_attach(self, message: AttachFile) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        path = str(Path(message.path).expanduser())
-        upload_id = f"{message.draft_key}|{path}"
-        if upload_id in self.composer.uploading:
-            return
-        self.composer.uploading[upload_id] = (Path(path).name or path, "starting…")
-        self.composer.show_files()
-        self.run_worker(self.controller.upload(path, upload_id), group="upload")
-
-    @on(UploadProgress)
-    def _on_upload_progress(self, message: UploadProgress) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        entry = self.composer.uploading.get(message.upload_id)
-        if entry is None:
-            return
-        width = 12
-        done = int(width * message.sent / max(1, message.total))
-        percent = 100 * message.sent // max(1, message.total)
-        bar = "█" * done + "░" * (width - done) + f" {percent}%"
-        self.composer.uploading[message.upload_id] = (entry[0], bar)
-        self.composer.show_files()
-
-    @on(UploadDone)
-    def _on_upload_done(self, message: UploadDone) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        self.composer.uploading.pop(message.upload_id, None)
-        draft_key = message.upload_id.split("|", 1)[0]
-        if message.ref is not None:
-            self.composer.add_file(draft_key, message.ref)
-        else:
-            self.composer.show_files()
-            self.composer.set_error(
-                f"Upload of {one_line(message.name, 60)} failed: {message.error}"
-            )
-
-    # --- panes ------------------------------------------------------------------------------
-
-    @on(Tree.NodeSelected)
-    def _on_run_selected(self, message: Tree.NodeSelected[str]) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        run_id = message.node.data
-        if run_id:
-            self.filter_run(run_id)
-
-    def filter_run(self, run_id: str | None) -> None:
-        self.timeline.set_run_filter(run_id)
-        run = self.state.runs.get(run_id or "")
-        self.status_line.filter_label = (run.agent_name or run.short_id) if run else ""
-        self.status_line.tick()
-        if run_id:
-            self.query_one(RunsTree).select_run(run_id)
-
-    @on(Timeline.StepChosen)
-    def _on_step_chosen(self, message: Timeline.StepChosen) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        item = self.state.items.get(message.item_id)
-        if item is None:
-            return
-        child = item.content.get("child_run_id") if isinstance(item.content, dict) else None
-        if (
-            item.is_type(ItemType.SUB_AGENT_CALL)
-            and isinstance(child, str)
-            and (child in self.state.runs)
-        ):
-            self.filter_run(child)
-            return
-        run = self.state.runs.get(item.run_id)
-        who = (run.agent_name or run.short_id) if run else item.run_id[:8]
-        self.push_screen(StepDetail(item, f"Step {int(item.ordinal)} · {item.type} · {who}"))
-
-    @on(Timeline.CopyStep)
-    def _on_copy(self, message: Timeline.CopyStep) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        item = self.state.items.get(message.item_id)
-        if item is not None:
-            self.copy_to_clipboard(step_json(item))
-            self.notify(f"Step {int(item.ordinal)} copied as JSON", timeout=2)
-
-    @on(Input.Changed, "#search")
-    def _on_search_changed(self, message: Input.Changed) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        self.timeline.search(message.value, include_current=True)
-
-    @on(Input.Submitted, "#search")
-    def _on_search_next(self, message: Input.Submitted) -> None:
-        if not self.is_running:
-            return  # a late message while the app shuts down
-        self.timeline.search(message.value, 1, tell=True)
-
-    @on(Timeline.SearchDone)
-    def _on_search_done(self, message: Timeline.SearchDone) -> None:
-        if self.is_running and not message.found:
-            self.notify("No match", timeout=2)
-
-    # --- actions ----------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Show in the footer only the keys that do something now."""
-        if not self.is_attached:
-            return True
-        pause = self.composer.selected
-        task = pause.task if pause else None
-        if action in ("approve", "reject"):
-            deciding = self.composer.pending_decision is not None
-            return bool(task and task.is_approval and task.api_completable and not deciding)
-        if action == "acknowledge":
-            return bool(task and task.kind == "anomaly_alert" and task.api_completable)
-        if action == "skip_wait":
-            return any(p.kind == "timer" for p in self.composer.pauses)
-        if action in ("next_pause", "previous_pause"):
-            return len(self.composer.pauses) > 1
-        if action == "pick_option":
-            return bool(task and task.kind == "multi_option")
-        if action in ("attach", "remove_file"):
-            return bool(pause and pause.kind == "reply")
-        if action == "show_all_runs":
-            return self.timeline.run_filter is not None
-        return True
+    # --- app-wide actions -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(dict(self.settings.keys)))
-
-    def action_approve(self) -> None:
-        self.composer.decide(True)
-
-    def action_reject(self) -> None:
-        self.composer.decide(False)
-
-    def action_acknowledge(self) -> None:
-        self.composer.acknowledge()
-
-    def action_skip_wait(self) -> None:
-        self.composer.skip_wait()
-
-    def action_next_pause(self) -> None:
-        self.composer.select(1)
-
-    def action_previous_pause(self) -> None:
-        self.composer.select(-1)
-
-    def action_pick_option(self, number: int) -> None:
-        self.composer.pick_option(number)
-
-    def action_focus_composer(self) -> None:
-        self.composer.focus_control()
-
-    def action_focus_timeline(self) -> None:
-        self.timeline.focus()
-
-    def action_show_all_runs(self) -> None:
-        self.filter_run(None)
-
-    def action_search(self) -> None:
-        search = self.query_one(SearchInput)
-        search.display = True
-        search.focus()
-
-    def action_attach(self) -> None:
-        pause = self.composer.selected
-        if pause is None or pause.kind != "reply":
+        if isinstance(self.screen, HelpScreen):
             return
-        key = pause.key
+        self.push_screen(HelpScreen(self.keys, self.settings.confirm_approvals))
 
-        def chosen(path: str | None) -> None:
-            if path:
-                self.post_message(AttachFile(path, key))
-            self.composer.focus_control()
-
-        self.push_screen(Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen)
-
-    def action_remove_file(self) -> None:
-        # In a prompt, the palette or the search box, and with no file attached, the key is
-        # the focused input's own (cut): a priority binding is offered it first everywhere.
-        if isinstance(self.screen, ModalScreen) or isinstance(self.focused, Input):
-            raise SkipAction()
-        if not self.composer.remove_last_file():
-            raise SkipAction()
-
-    def _start_feed(self) -> None:
-        self._feed_worker = self.run_worker(
-            self.feed.run(), name="stream", group="stream", exclusive=True
-        )
-
-    def action_reconnect(self) -> None:
-        """Try the stream now: wake the worker from its wait, or start it again after it
-        stopped (a refused key that has since been restored, say)."""
-        if self._feed_worker and self._feed_worker.is_finished and not self._finished():
-            self._start_feed()
-        else:
-            self.feed.wake.set()
-
-    def action_open_run(self) -> None:
-        """A run of this session shows in the timeline; any other run replaces this one in
-        the console once it has loaded (and only with no unsent draft)."""
-
-        def chosen(run_id: str | None) -> None:
-            if run_id and run_id in self.state.runs:
-                self.filter_run(run_id)
-            elif run_id:
-                self.notify(f"Opening run {one_line(run_id, 40)}…", timeout=2, markup=False)
-                self.run_worker(self.controller.check_run(run_id), group="open-run")
-
-        self.push_screen(Prompt("Open a run by id"), chosen)
-
-    @on(RunChecked)
-    def _on_run_checked(self, message: RunChecked) -> None:
-        if not self.is_running:
+    async def action_quit(self) -> None:
+        """Quit at once with nothing to lose; otherwise ask once (a second ctrl+q quits)."""
+        if isinstance(self.screen, QuitConfirm):
+            self.exit()
             return
-        if message.conversation is None:
-            self.notify(one_line(message.error, 300), severity="error", markup=False)
-        elif self.composer.has_unsent():
-            self.notify(
-                "You have an unsent draft or attached file here: send or clear it, then open "
-                "the run again.",
-                severity="warning",
-                markup=False,
-            )
-        else:
-            self.exit(OpenRun(message.run_id, message.conversation))
+        try:
+            unsent = self.run_screen.unsent()
+        except LookupError:
+            unsent = False
+        if not unsent:
+            self.exit()
+            return
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        what = "An unsent draft, attached file or upload in progress"
+        self.push_screen(QuitConfirm(what, self.keys), answered)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette lists every action that can be done now, with its keys."""
         yield from super().get_system_commands(screen)
-        commands = [
-            ("Approve the tool call", "a, then y to confirm", self.action_approve),
-            ("Reject the tool call", "r, then y to confirm", self.action_reject),
-            ("Next pending task", "n", self.action_next_pause),
-            ("Previous pending task", "N", self.action_previous_pause),
-            ("Acknowledge the alert", "k", self.action_acknowledge),
-            ("Skip the timer wait", "s", self.action_skip_wait),
-            ("Open the selected step", "Enter in the timeline", self.timeline.action_open),
-            ("Copy the selected step as JSON", "y in the timeline", self.timeline.action_copy),
-            ("Show all runs", "A", self.action_show_all_runs),
-            ("Jump to the latest step", "End or G", self.timeline.action_latest),
-            ("Search the timeline", "/", self.action_search),
-            ("Open a run by id", "filter the timeline to a run", self.action_open_run),
-            ("Attach a file", "ctrl+o", self.action_attach),
-            ("Reconnect now", "ctrl+r", self.action_reconnect),
-            ("Help: every key", "?", self.action_help),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        try:
+            run = self.run_screen
+        except LookupError:
+            return
+        situation = run.situation()
+        for entry in ACTIONS:
+            if not entry.palette or entry.where not in (Where.ANYWHERE, Where.RUN):
+                continue
+            if entry.when is not None and not entry.when(situation):
+                continue
+            name = entry.action.split("(")[0]
+            callback = getattr(run, f"action_{name}", None)
+            if callback is not None:
+                title = entry.description[:1].upper() + entry.description[1:]
+                yield SystemCommand(title, self.keys(entry.id), callback)
+        timeline = run.timeline
+        for action_id, title, callback in (
+            ("timeline.open", "Open the selected step", timeline.action_open),
+            ("timeline.copy", "Copy the selected step as JSON", timeline.action_copy),
+            ("timeline.latest", "Jump to the latest step and follow", timeline.action_latest),
+        ):
+            yield SystemCommand(title, f"{self.keys(action_id)} in the timeline", callback)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """``steady`` (screenshots): no blinking cursor, so two captures are identical."""
         if self.steady and isinstance(event.widget, Input | TextArea):
             event.widget.cursor_blink = False
-
-    def on_screen_resume(self) -> None:
-        self.refresh_bindings()

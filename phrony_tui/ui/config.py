@@ -1,7 +1,8 @@
 """User settings from a TOML file: theme, confirmations, key remapping.
 
-Looked up in order: ``--config PATH``, ``$PHRONY_TUI_CONFIG``, ``$XDG_CONFIG_HOME/phrony-tui/
-config.toml`` (``~/.config/phrony-tui/config.toml``). Example::
+Looked up in order: ``--config PATH``, ``$PHRONY_TUI_CONFIG``, then the platform's config
+directory (``$XDG_CONFIG_HOME/phrony-tui/config.toml``, by default
+``~/.config/phrony-tui/config.toml`` on Linux). Example::
 
     theme = "gruvbox"
     confirm_approvals = true
@@ -9,24 +10,48 @@ config.toml`` (``~/.config/phrony-tui/config.toml``). Example::
     [keys]
     "task.approve" = "ctrl+a"
     "timeline.latest" = "end,G"
+
+A setting or binding id that does not exist is an error naming the file, the key and what is
+valid: a typo silently ignored is a key that mysteriously does not work.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
 from ..api.errors import ConfigError
+from .actions import BY_ID
+from .sanitize import one_line
 
 
-@dataclass
-class Settings:
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     theme: str = "textual-dark"
     confirm_approvals: bool = True
-    keys: dict[str, str] = field(default_factory=dict)
-    source: Path | None = None
+    keys: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("keys")
+    @classmethod
+    def _known_ids(cls, keys: dict[str, str]) -> dict[str, str]:
+        for binding_id, spec in keys.items():
+            if binding_id not in BY_ID:
+                raise ValueError(f"{binding_id!r} is not a binding id{_suggest(binding_id)}")
+            if not [k for k in spec.split(",") if k.strip()]:
+                raise ValueError(f'{binding_id!r} needs at least one key, like "ctrl+a"')
+        return keys
+
+
+def _suggest(word: str) -> str:
+    close = difflib.get_close_matches(word, list(BY_ID), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{hint} (every id is listed in help, F1)"
 
 
 def config_path(explicit: str | None = None) -> Path:
@@ -34,8 +59,7 @@ def config_path(explicit: str | None = None) -> Path:
         return Path(explicit).expanduser()
     if os.environ.get("PHRONY_TUI_CONFIG"):
         return Path(os.environ["PHRONY_TUI_CONFIG"]).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "phrony-tui" / "config.toml"
+    return platformdirs.user_config_path("phrony-tui") / "config.toml"
 
 
 def load_settings(explicit: str | None = None) -> Settings:
@@ -43,21 +67,36 @@ def load_settings(explicit: str | None = None) -> Settings:
     path = config_path(explicit)
     if not path.exists():
         if explicit:
-            raise ConfigError(f"config file {path} does not exist")
+            raise ConfigError(f"config file {one_line(str(path))} does not exist")
         return Settings()
+    shown = one_line(str(path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read config {path}: {exc}") from None
-    settings = Settings(source=path)
-    theme = data.get("theme", settings.theme)
-    confirm = data.get("confirm_approvals", settings.confirm_approvals)
-    keys = data.get("keys", {})
-    if not isinstance(theme, str) or not isinstance(confirm, bool):
-        raise ConfigError(f"{path}: theme must be a string and confirm_approvals true or false")
-    if not isinstance(keys, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
-    ):
-        raise ConfigError(f'{path}: [keys] maps binding ids to key strings, like "a"')
-    settings.theme, settings.confirm_approvals, settings.keys = theme, confirm, dict(keys)
-    return settings
+        raise ConfigError(f"cannot read config {shown}: {one_line(str(exc))}") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{shown}: {_explain(exc)}") from None
+
+
+def _explain(error: ValidationError) -> str:
+    valid = ", ".join(Settings.model_fields)
+    problems = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem["loc"])
+        if problem["type"] == "extra_forbidden":
+            text = f"unknown setting {where!r}{_close(where, list(Settings.model_fields))}"
+            problems.append(f"{text} (valid: {valid})")
+        elif where == "keys":
+            problems.append(f"[keys] {problem['msg'].removeprefix('Value error, ')}")
+        elif where.startswith("keys."):
+            problems.append(f'[keys] {where[5:]!r} maps to a key string, like "ctrl+a"')
+        else:
+            problems.append(f"{where}: {problem['msg']}")
+    return one_line("; ".join(problems), 600)
+
+
+def _close(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

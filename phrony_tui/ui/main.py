@@ -76,17 +76,14 @@ def open_console(
     except ConsoleError as exc:
         print(f"phrony-tui: {exc}", file=sys.stderr)
         return exc.code
-    while True:
-        app = ConsoleApp(
-            PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http),
-            run_id,
-            settings=settings,
-            initial=conversation,
-        )
-        result = app.run()
-        if result is None:
-            return 0
-        run_id, conversation = result.run_id, result.conversation  # "open run by id"
+    app = ConsoleApp(
+        PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http),
+        run_id,
+        settings=settings,
+        initial=conversation,
+    )
+    app.run()
+    return 0
 
 
 def checked(client: PhronyClient, run_id: str) -> Snapshot:

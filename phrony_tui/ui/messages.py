@@ -39,6 +39,15 @@ class SnapshotLoaded(Message):
         self.start = start
 
 
+class OpenRun(Message):
+    """Open ``run_id`` in place of the current run (its conversation is loaded already)."""
+
+    def __init__(self, run_id: str, conversation: Snapshot) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.conversation = conversation
+
+
 class RunChecked(Message):
     """Another run the person asked to open: its conversation, or why it cannot be opened."""
 

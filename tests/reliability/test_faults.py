@@ -47,7 +47,7 @@ async def test_server_restart_mid_run(faulty: SimServer) -> None:
         await until(pilot, lambda: isinstance(app.focused, ReplyArea))
         await until(pilot, lambda: app.status_line.connection == "live")
         await asyncio.to_thread(faulty.restart, 0.5)
-        await until(pilot, lambda: app.feed.reconnects >= 1, what="the drop noticed")
+        await until(pilot, lambda: app.run_screen.feed.reconnects >= 1, what="the drop noticed")
         await until(pilot, lambda: app.status_line.connection == "live", what="live again")
         await pilot.press(*"after the restart", "enter")
         await shows(pilot, app, "You said: after the restart")
@@ -84,7 +84,9 @@ async def test_failure_after_the_server_accepted_sends_nothing_twice(faulty: Sim
         faulty.faults.set("fail-after-accept", 1)
         await pilot.press(*"arrived anyway", "enter")
         await shows(pilot, app, "You said: arrived anyway")
-        await until(pilot, lambda: app.query_one(ReplyArea).text == "", what="draft cleared")
+        await until(
+            pilot, lambda: app.run_screen.query_one(ReplyArea).text == "", what="draft cleared"
+        )
         accepted = [r for r in received(faulty, app.run_id) if r.status == 202]
         assert [r.body["text"] for r in accepted] == ["arrived anyway"]
 
@@ -95,7 +97,7 @@ async def test_failure_before_processing_keeps_the_draft_to_resend(faulty: SimSe
         faulty.faults.set("fail-next", 1)
         await pilot.press(*"try again", "enter")
         await shows(pilot, app, "Not delivered", "send it again")
-        assert app.query_one(ReplyArea).text == "try again"
+        assert app.run_screen.query_one(ReplyArea).text == "try again"
         assert received(faulty, app.run_id) == []
         app.composer.focus_control()
         await until(pilot, lambda: isinstance(app.focused, ReplyArea))
@@ -109,7 +111,7 @@ async def test_a_stalled_stream_is_abandoned_and_reopened(faulty: SimServer) -> 
     faulty.faults.set("heartbeat-s", 60)
     async with console(faulty, "chat", stall_timeout=0.5, **FAST) as (app, pilot):
         await until(pilot, lambda: app.status_line.connection == "live")
-        await until(pilot, lambda: app.feed.reconnects >= 2, what="stalls detected")
+        await until(pilot, lambda: app.run_screen.feed.reconnects >= 2, what="stalls detected")
         assert pause_kind(app) == "reply"
 
 
@@ -123,7 +125,7 @@ async def test_polling_when_the_stream_cannot_be_had(faulty: SimServer) -> None:
         await shows(pilot, app, "You said: while polling")
         faulty.faults.clear()
         faulty.faults.set("retry-ms", 10)
-        app.action_reconnect()
+        app.run_screen.action_reconnect()
         await until(pilot, lambda: app.status_line.connection == "live", what="live again")
 
 

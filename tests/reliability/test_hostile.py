@@ -84,7 +84,7 @@ async def test_hostile_run_in_the_console(sim: SimServer) -> None:
         assert drawn_controls(app) == []
         assert app.is_running
         # Clicking the action markup does nothing.
-        timeline = app.query_one(Timeline)
+        timeline = app.run_screen.query_one(Timeline)
         row = next(
             i for i, r in enumerate(timeline.rows) if "click me" in str(app.state.items[r].content)
         )
@@ -136,7 +136,7 @@ async def test_hostile_run_in_the_console(sim: SimServer) -> None:
 async def test_ten_megabytes_in_one_step(sim: SimServer) -> None:
     async with console(sim, "hostile", {"mb": 10}, size=(160, 60)) as (app, pilot):
         await until(pilot, lambda: len(app.composer.pauses) == 2, timeout=30)
-        timeline = app.query_one(Timeline)
+        timeline = app.run_screen.query_one(Timeline)
         big = next(r for r in timeline.rows if len(str(app.state.items[r].content)) > 10_000_000)
         timeline.move_to(timeline.rows.index(big), follow=False)
         await pilot.pause()

@@ -51,14 +51,14 @@ def subscribers(sim: SimServer, run_id: str) -> int:
 def record_connection(app: ConsoleApp) -> list[tuple[float, ConnectionChanged]]:
     """Every ``ConnectionChanged`` the stream worker posts from now on, with its time."""
     seen: list[tuple[float, ConnectionChanged]] = []
-    post = app.feed.post
+    post = app.run_screen.feed.post
 
     def spy(message: Message) -> bool:
         if isinstance(message, ConnectionChanged):
             seen.append((time.monotonic(), message))
         return post(message)
 
-    app.feed.post = spy
+    app.run_screen.feed.post = spy
     return seen
 
 
@@ -243,7 +243,9 @@ async def test_clean_end_of_the_stream_reconnects_and_reconciles(faulty: SimServ
         await live_chat(pilot, app, faulty)
         seen = record_connection(app)
         assert faulty.end_streams(app.run_id) >= 1
-        await until(pilot, lambda: app.feed.reconnects >= 1, what="the clean end noticed")
+        await until(
+            pilot, lambda: app.run_screen.feed.reconnects >= 1, what="the clean end noticed"
+        )
         await until(pilot, lambda: subscribers(faulty, app.run_id) == 0, what="stream closed")
         assert app.status_line.connection == "reconnecting"
         assert [m.retry_in for m in waits(seen)] == [pytest.approx(10.0, abs=0.01)]
@@ -275,7 +277,7 @@ async def test_connection_reset_mid_event_is_retried_and_the_timeline_stays_righ
         StreamFront(faulty) as front,
         console_at(faulty, front.base_url, "chat", **FAST) as (app, pilot),
     ):
-        await until(pilot, lambda: app.feed.reconnects >= 3, what="resets noticed")
+        await until(pilot, lambda: app.run_screen.feed.reconnects >= 3, what="resets noticed")
         assert front.streams >= 3
         assert app.is_running
         # The stream cannot be had: polling keeps the timeline right meanwhile.
@@ -292,7 +294,7 @@ async def test_a_trickling_stream_is_treated_as_dead(faulty: SimServer) -> None:
     faulty.faults.set("trickle-stream", 1)
     async with console(faulty, "chat", stall_timeout=0.5, **FAST) as (app, pilot):
         seen = record_connection(app)
-        await until(pilot, lambda: app.feed.reconnects >= 2, what="reconnects")
+        await until(pilot, lambda: app.run_screen.feed.reconnects >= 2, what="reconnects")
         # Bytes kept coming on each, yet each counted as a failure, not as live traffic.
         # Each was abandoned by the watchdog, which names its bound.
         failures = [m for _, m in seen if m.state in ("reconnecting", "polling") and m.detail]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from textual.app import App
+from textual.notifications import Notify
 from textual.pilot import Pilot
 
 from phrony_tui.api import PhronyClient
@@ -21,6 +24,24 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 
 SIZE = (140, 40)
+_NOTICES: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
+
+
+def recording(app: App[Any]) -> Callable[[Any], None]:
+    """A ``run_test`` message hook that keeps the app's notifications (toasts), which
+    ``run_test`` does not draw."""
+    seen = _NOTICES.setdefault(app, [])
+
+    def hook(message: Any) -> None:
+        if isinstance(message, Notify):
+            seen.append(message.notification.message)
+
+    return hook
+
+
+def notices(app: App[Any]) -> list[str]:
+    """Every notification the app showed so far, oldest first."""
+    return _NOTICES.get(app, [])
 
 
 @asynccontextmanager
@@ -44,7 +65,7 @@ async def console(
         steady=True,
         **options,
     )
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, message_hook=recording(app)) as pilot:
         yield app, pilot
 
 

@@ -34,7 +34,7 @@ class Scene:
 
 async def _select_child(app: ConsoleApp, pilot: Pilot[None]) -> None:
     child = next(r for r in app.state.runs.values() if r.agent_name == "Analyst")
-    app.filter_run(child.id)
+    app.run_screen.filter_run(child.id)
     await pilot.pause()
 
 

@@ -9,7 +9,7 @@ from phrony_tui.sim import SimServer
 from phrony_tui.ui.screens.prompts import Prompt
 from phrony_tui.ui.widgets.task_controls import AnswerInput, ApprovalControl, ConfirmBar, ReplyArea
 from phrony_tui.ui.widgets.timeline import SEARCH_SLICE, Timeline
-from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
+from tests.ui.helpers import console, notices, pause_kind, received, screen_text, shows, until
 
 
 async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
@@ -33,7 +33,9 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         assert sent.status == 202 and sent.body["text"] == "What is [b]this[/b]?"
         assert sent.body["files"][0]["filename"] == "brief.txt"
         await shows(pilot, app, "What is [b]this[/b]?")  # literal, not bold markup
-        assert not any(app.composer.files.values()) and app.query_one(ReplyArea).text == ""
+        assert (
+            not any(app.composer.files.values()) and app.run_screen.query_one(ReplyArea).text == ""
+        )
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply again")
         await pilot.press(*"done", "enter")
         await until(pilot, lambda: app.state.status == "Completed", what="completed")
@@ -44,7 +46,7 @@ async def test_newline_does_not_send(sim: SimServer) -> None:
     async with console(sim, "chat") as (app, pilot):
         await until(pilot, lambda: isinstance(app.focused, ReplyArea))
         await pilot.press("a", "ctrl+j", "b")
-        assert app.query_one(ReplyArea).text == "a\nb"
+        assert app.run_screen.query_one(ReplyArea).text == "a\nb"
         assert received(sim, app.run_id) == []
 
 
@@ -105,7 +107,7 @@ async def test_options_text_and_number(sim: SimServer) -> None:
         await pilot.press(*"abc", "enter")
         await until(pilot, lambda: "'abc' is not a number" in screen_text(app))
         assert len(received(sim, app.run_id)) == before
-        assert app.query_one(AnswerInput).value == "abc"  # the draft stays
+        assert app.run_screen.query_one(AnswerInput).value == "abc"  # the draft stays
         await pilot.press(*["backspace"] * 3, *"250", "enter")
         await until(pilot, lambda: app.state.status == "Completed")
         bodies = [r.body for r in received(sim, app.run_id)]
@@ -159,9 +161,9 @@ async def test_browse_sub_agent_runs(sim: SimServer) -> None:
     async with console(sim, "multi-agent") as (app, pilot):
         await until(pilot, lambda: len(app.state.runs) == 4)
         child = next(r for r in app.state.runs.values() if r.agent_name == "Analyst")
-        app.filter_run(child.id)
+        app.run_screen.filter_run(child.id)
         await pilot.pause()
-        timeline = app.query_one(Timeline)
+        timeline = app.run_screen.query_one(Timeline)
         assert timeline.rows and all(app.state.items[i].run_id == child.id for i in timeline.rows)
         await shows(pilot, app, "showing Analyst only")
         await pilot.press("t", "A")
@@ -215,22 +217,22 @@ async def test_step_detail_copy_and_help(sim: SimServer) -> None:
         await until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
         await shows(pilot, app, "timeline.latest", "task.approve")
         await pilot.press("escape", "/", *"telegram")
-        await until(pilot, lambda: app.query_one(Timeline).current_id is not None)
-        current = app.state.items[app.query_one(Timeline).current_id or ""]
+        await until(pilot, lambda: app.run_screen.query_one(Timeline).current_id is not None)
+        current = app.state.items[app.run_screen.query_one(Timeline).current_id or ""]
         assert "telegram" in str(current.content).lower()
 
 
 async def test_a_long_timeline_is_searched_without_freezing(sim: SimServer) -> None:
     rows = SEARCH_SLICE * 4
     async with console(sim, "big", {"items": rows}) as (app, pilot):
-        timeline = app.query_one(Timeline)
+        timeline = app.run_screen.query_one(Timeline)
         await until(pilot, lambda: len(timeline.rows) == rows)
         await pilot.press("t", "home")
         assert timeline.search("row 1991 done", include_current=True) is None  # goes on meanwhile
         await until(pilot, lambda: timeline.current_id is not None and timeline.cursor > 1900)
         assert "row 1991 done" in str(app.state.items[timeline.current_id or ""].content)
         await pilot.press("/", *"no such row", "enter")
-        await until(pilot, lambda: any(n.message == "No match" for n in app._notifications))
+        await until(pilot, lambda: "No match" in notices(app))
 
 
 async def test_keys_can_be_remapped(sim: SimServer) -> None:

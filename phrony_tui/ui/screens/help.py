@@ -1,34 +1,66 @@
-"""``?``: every key that works, with its binding id (for remapping in the config file)."""
+"""Help (F1 or ``?``): every action with the keys it has now, grouped by where they work, and
+its binding id (for remapping in the config file). Made from the action registry."""
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import KEY_HELP
+from ..actions import ACTIONS, BUILTIN, Where
+from ..keys import KeyLabels, bindings, show_key
+
+#: Actions listed once for a family (the nine option digits).
+_FOLDED = {f"task.option_{n}" for n in range(2, 10)}
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
+    BINDINGS = bindings(Where.HELP)
 
-    def __init__(self, keymap: dict[str, str]) -> None:
+    def __init__(self, keys: KeyLabels, confirm_approvals: bool = True) -> None:
         super().__init__()
-        self.keymap = keymap
+        self.keys = keys
+        self.confirm_approvals = confirm_approvals
+
+    def _description(self, action_id: str, description: str) -> str:
+        if action_id in ("task.approve", "task.reject"):
+            if self.confirm_approvals:
+                return f"{description}, then {self.keys('confirm.yes')} to confirm"
+            return f"{description} (sent at once: confirmations are off)"
+        if action_id == "task.option_1":
+            return f"{description} (↑ ↓ select too)"
+        return description
 
     def compose(self) -> ComposeResult:
-        table = Table(title="phrony-tui keys", expand=True, show_lines=False)
-        table.add_column("keys", style="bold cyan", no_wrap=True)
-        table.add_column("action")
-        table.add_column("binding id (remap in config.toml)", style="dim")
-        for section, rows in KEY_HELP.items():
-            table.add_row(Text(section, style="bold underline"), "", "")
-            for binding_id, keys, description in rows:
-                table.add_row(self.keymap.get(binding_id, keys), description, binding_id)
+        tables: list[Table] = []
+        for where in Where:
+            table = Table(
+                title=where.value,
+                title_justify="left",
+                title_style="bold underline",
+                expand=True,
+                show_header=False,
+                box=None,
+                padding=(0, 1),
+            )
+            table.add_column("keys", style="bold", no_wrap=True, width=16)
+            table.add_column("action", ratio=1)
+            table.add_column("binding id", style="dim", no_wrap=True, width=22)
+            if where is Where.ANYWHERE:
+                for builtin, (key, description) in BUILTIN.items():
+                    table.add_row(show_key(key), description, builtin)
+            for entry in ACTIONS:
+                if entry.where is where and entry.id not in _FOLDED:
+                    keys = "1-9" if entry.id == "task.option_1" else self.keys(entry.id)
+                    description = self._description(entry.id, entry.description)
+                    table.add_row(keys, description, entry.id)
+            tables.append(table)
+        leave = self.keys("help.close")
         with VerticalScroll(id="help"):
-            yield Static(table)
-            yield Static(Text("Esc or ? closes this help.", style="dim"))
+            yield Static(Text("phrony-tui keys · binding ids remap in config.toml [keys]"))
+            yield Static(Group(*tables))
+            yield Static(Text(f"{leave} closes this help.", style="dim"))

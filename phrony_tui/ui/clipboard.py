@@ -1,0 +1,87 @@
+"""Copying: the system clipboard where one can be reached, OSC 52 through the terminal
+otherwise, and the message says which (tmux drops OSC 52 unless ``set-clipboard`` is on).
+
+A copy is exact and inert: control, C1 and bidi characters travel as JSON escapes
+(``\\u202e``), never as the characters themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from typing import Any
+
+from textual.app import App
+
+from ..api.deep_json import cap_depth
+
+#: Past this, OSC 52 is refused by most terminals (and tmux); offer a file instead.
+OSC52_LIMIT = 100_000
+_INERT = {
+    code: f"\\u{code:04x}"
+    for code in (
+        0x7F,
+        *range(0x80, 0xA0),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x2028, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+
+
+def exact_json(value: Any) -> str:
+    """JSON of ``value`` with every character that could act on a terminal or reorder text
+    escaped: the copy holds the data exactly and does nothing when pasted."""
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    except RecursionError:  # nesting deeper than JSON tools handle: cut, and say so inside
+        text = json.dumps(cap_depth(value), indent=2, ensure_ascii=False, default=str)
+    return text.translate(_INERT)
+
+
+def _system_command() -> list[str] | None:
+    if os.environ.get("WAYLAND_DISPLAY") and shutil.which("wl-copy"):
+        return ["wl-copy"]
+    if os.environ.get("DISPLAY"):
+        if shutil.which("xclip"):
+            return ["xclip", "-selection", "clipboard"]
+        if shutil.which("xsel"):
+            return ["xsel", "--clipboard", "--input"]
+    if shutil.which("pbcopy"):
+        return ["pbcopy"]
+    return None
+
+
+def copy_text(app: App[Any], text: str, what: str) -> bool:
+    """Copy ``text``; tell the person how it went. False when it was too large for the
+    terminal's clipboard and nothing was copied (the caller may offer a file)."""
+    command = _system_command()
+    if command is not None:
+        try:
+            subprocess.run(command, input=text.encode(), check=True, timeout=5)
+        except (OSError, subprocess.SubprocessError):
+            pass
+        else:
+            app.notify(f"{what} copied to the clipboard", timeout=3)
+            return True
+    if len(text.encode()) * 4 // 3 > OSC52_LIMIT:
+        size = len(text.encode())
+        app.notify(
+            f"{what} is too large for the terminal's clipboard ({size:,} bytes); "
+            "no clipboard program (wl-copy, xclip, xsel, pbcopy) was found.",
+            severity="warning",
+            timeout=6,
+        )
+        return False
+    app.copy_to_clipboard(text)
+    note = (
+        " (inside tmux it arrives only with `set -g set-clipboard on`)"
+        if os.environ.get("TMUX")
+        else ""
+    )
+    app.notify(f"{what} sent to the terminal's clipboard (OSC 52){note}", timeout=4)
+    return True
