@@ -8,7 +8,9 @@ exit status 70; Ctrl+C at the command line exits 130 without a traceback.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -271,7 +273,23 @@ def dispatch(args: list[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return dispatch(list(sys.argv[1:] if argv is None else argv))
+    """The entry point: an exit status for every outcome, a traceback for none."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return dispatch(args)
+    except KeyboardInterrupt:
+        return INTERRUPTED_EXIT
+    except Exception as exc:
+        from .api.config import ENV_KEY
+        from .crash import report_crash
+
+        return report_crash(exc, [os.environ.get(ENV_KEY, ""), *_keys_in(args)])
+
+
+def _keys_in(args: list[str]) -> list[str]:
+    """The ``--key`` values given to ``sim``: secrets a crash report must not hold."""
+    keys = [value for flag, value in itertools.pairwise(args) if flag == "--key"]
+    return keys + [arg.removeprefix("--key=") for arg in args if arg.startswith("--key=")]
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual import events, on
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
@@ -26,6 +26,7 @@ from ..api.models import ItemType, is_terminal
 from ..session import Change, SessionState
 from .config import Settings
 from .controller import Controller
+from .crash import CrashGuard
 from .feed import BACKOFF_BASE, POLL_INTERVAL, STALL_TIMEOUT, StreamFeed
 from .keys import APP_BINDINGS
 from .messages import (
@@ -93,7 +94,7 @@ class OpenRun:
     conversation: Snapshot
 
 
-class ConsoleApp(App["OpenRun | None"]):
+class ConsoleApp(CrashGuard["OpenRun | None"]):
     """``phrony-tui RUN_ID``: the runs tree, the timeline and the composer of one session."""
 
     TITLE = "phrony-tui"
@@ -186,6 +187,10 @@ class ConsoleApp(App["OpenRun | None"]):
     @property
     def status_line(self) -> StatusLine:
         return self.query_one(StatusLine)
+
+    def secrets(self) -> list[str]:
+        """Drafts of every pause, not only the one on screen, stay out of a crash report."""
+        return [*super().secrets(), *self.composer.drafts.values()]
 
     def on_mount(self) -> None:
         if self.settings.keys:

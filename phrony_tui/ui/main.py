@@ -1,10 +1,14 @@
-"""Open the console: pre-flight the run, then run the app until the person quits."""
+"""Open the console: pre-flight the run, run the app until the person quits, and turn a crash
+into a report and exit status 70 rather than a traceback and status 0."""
 
 from __future__ import annotations
 
+import os
+
 from ..api import PhronyClient
+from ..api.config import ENV_KEY
 from ..api.errors import ConfigError
-from ..crash import say
+from ..crash import report_crash, say
 from ..preflight import ConsoleError, checked
 from .config import Settings, load_settings
 
@@ -27,6 +31,7 @@ def open_console(
     except ConfigError as exc:
         say(f"phrony-tui: {exc}")
         return 2
+    key = client.config.api_key.reveal()
     try:
         conversation = checked(client, run_id, notice=lambda text: say(f"phrony-tui: {text}"))
     except ConsoleError as exc:
@@ -41,6 +46,9 @@ def open_console(
             initial=conversation,
         )
         result = app.run()
+        if app.crash is not None:
+            secrets = [key, os.environ.get(ENV_KEY, ""), *app.crash_secrets]
+            return report_crash(app.crash, secrets)
         if result is None:
-            return 0
+            return app.return_code or 0
         run_id, conversation = result.run_id, result.conversation  # "open run by id"
