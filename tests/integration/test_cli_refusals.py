@@ -174,6 +174,8 @@ def test_the_refusals(sim: SimServer, tmp_path: Path) -> None:
         (["sim", "--port", "99999"], {}, 2, "port must be between 0 and 65535, got 99999"),
         (["sim", "--port", "-5"], {}, 2, "port must be between 0 and 65535, got -5"),
         (["sim", "--port", "\x1b[2J"], {}, 2, "not a port number: '\\x1b[2J'"),
+        (["sim", "--port", "0", "--key", "phk_\x1b[2J"], {}, 2, "--key must be printable"),
+        (["sim", "--port", "0", "--host", "\x1b]0;T\x07"], {}, 1, "cannot listen on ␛]0;T␇:0"),
         (["demo", "--scenario", "\x1b]0;T\x07"], {}, 2, "unknown scenario"),
         (["r", "--bogus\x1b[2J"], {}, 2, "unrecognized arguments: --bogus␛[2J"),
     ]
