@@ -45,10 +45,13 @@ def open_console(
             settings=settings,
             initial=conversation,
         )
-        result = app.run()
+        secrets = [key, os.environ.get(ENV_KEY, "")]
+        try:
+            result = app.run()
+        except Exception as exc:  # the driver, outside any handler Textual guards
+            return report_crash(exc, [*secrets, *app.crash_secrets])
         if app.crash is not None:
-            secrets = [key, os.environ.get(ENV_KEY, ""), *app.crash_secrets]
-            return report_crash(app.crash, secrets)
+            return report_crash(app.crash, [*secrets, *app.crash_secrets])
         if result is None:
             return app.return_code or 0
         run_id, conversation = result.run_id, result.conversation  # "open run by id"
