@@ -1,15 +1,27 @@
-"""``phrony-tui``: the command line. Imports stay lazy so ``--help`` is instant."""
+"""``phrony-tui``: the command line. Imports stay lazy so ``--help`` is instant.
+
+Everything it prints goes through ``crash.say`` (one sanitized, bounded line): arguments, the
+environment and error bodies are untrusted text. An unexpected error becomes a crash report and
+exit status 70; Ctrl+C at the command line exits 130 without a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
+
+from . import __version__
 
 if TYPE_CHECKING:
     from .sim.server import SimServer
+
+#: The exit status after Ctrl+C, as a shell reports a process ended by SIGINT.
+INTERRUPTED_EXIT = 130
 
 EPILOG = """\
 commands:
@@ -23,13 +35,51 @@ environment:
 """
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one sanitized line: they quote what was typed."""
+
+    def error(self, message: str) -> NoReturn:
+        from .crash import say
+
+        say(f"{self.prog}: error: {message} (see {self.prog} --help)")
+        sys.exit(2)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            from .crash import say
+
+            say(message)
+        sys.exit(status)
+
+
+def port_number(value: str) -> int:
+    """A TCP port (0 picks a free one)."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, got {port}")
+    return port
+
+
+def _show(text: str) -> None:
+    """Print a multi-line block (the banner) with each line cleaned and bounded."""
+    from .crash import LINE_LIMIT
+    from .ui.sanitize import clean
+
+    for line in text.splitlines() or [""]:
+        cut = clean(line)[:LINE_LIMIT]
+        print(cut.encode("utf-8", "backslashreplace").decode("utf-8"), flush=True)
+
+
 def _sim_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="phrony-tui sim",
         description="A local Phrony API server with scripted agents and fault injection.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--port", type=port_number, default=8765, help="port (0 picks a free one)")
     parser.add_argument("--key", default=None, help="the API key clients must send")
     parser.add_argument(
         "--speed", type=float, default=1.0, help="pace factor: 1 is human pace, 1000 is tests"
@@ -60,8 +110,10 @@ def _sim_parser() -> argparse.ArgumentParser:
 def _make_sim(args: argparse.Namespace, parser: argparse.ArgumentParser) -> SimServer:
     from .sim import DEFAULT_KEY, Faults, SimServer
 
-    if args.speed <= 0:
+    if not args.speed > 0:
         parser.error("--speed must be greater than 0")
+    if args.key is not None and not (args.key and all(" " < ch < "\x7f" for ch in args.key)):
+        parser.error("--key must be printable ASCII without spaces")
     faults = Faults()
     for spec in args.fault:
         try:
@@ -132,21 +184,21 @@ def run_sim(argv: Sequence[str]) -> int:
     sim = _make_sim(args, parser)
     try:
         sim.start()
-    except OSError as exc:
-        print(
-            f"phrony-tui sim: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
+    except (OSError, OverflowError, UnicodeError, ValueError) as exc:
+        from .crash import say
+
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        say(f"phrony-tui sim: cannot listen on {args.host}:{args.port}: {reason}")
         return 1
     if args.json:
         print(json.dumps(sim.info()), flush=True)
     else:
-        print(_banner(sim), flush=True)
+        _show(_banner(sim))
     return _serve_forever(sim)
 
 
 def run_demo(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="phrony-tui demo",
         description="Open the console on the built-in simulator: no account, no network.",
     )
@@ -164,7 +216,7 @@ def run_demo(argv: Sequence[str]) -> int:
 
     if args.scenario not in SCENARIOS:
         parser.error(f"unknown scenario {args.scenario!r}; one of: {', '.join(SCENARIOS)}")
-    if args.speed <= 0:
+    if not args.speed > 0:
         parser.error("--speed must be greater than 0")
     sim = SimServer(port=0, speed=args.speed).start()
 
@@ -175,7 +227,7 @@ def run_demo(argv: Sequence[str]) -> int:
 
     run_id = asyncio.run(start())
     if args.sim_only:
-        print(_banner(sim, run_id), flush=True)
+        _show(_banner(sim, run_id))
         return _serve_forever(sim)
     from .ui.main import open_console
 
@@ -186,13 +238,13 @@ def run_demo(argv: Sequence[str]) -> int:
 
 
 def run_console(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="phrony-tui",
         description="A terminal console for Phrony agent runs, and a local API simulator.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version="phrony-tui 0.1.0")
+    parser.add_argument("--version", action="version", version=f"phrony-tui {__version__}")
     parser.add_argument("run_id", metavar="RUN_ID", help="the run to open")
     parser.add_argument("--base-url", default=None, help="API base URL (or PHRONY_API_BASE)")
     parser.add_argument("--config", default=None, help="settings file (TOML)")
@@ -212,13 +264,32 @@ def run_console(argv: Sequence[str]) -> int:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+def dispatch(args: list[str]) -> int:
     if args and args[0] == "sim":
         return run_sim(args[1:])
     if args and args[0] == "demo":
         return run_demo(args[1:])
     return run_console(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The entry point: an exit status for every outcome, a traceback for none."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return dispatch(args)
+    except KeyboardInterrupt:
+        return INTERRUPTED_EXIT
+    except Exception as exc:
+        from .api.config import ENV_KEY
+        from .crash import report_crash
+
+        return report_crash(exc, [os.environ.get(ENV_KEY, ""), *_keys_in(args)])
+
+
+def _keys_in(args: list[str]) -> list[str]:
+    """The ``--key`` values given to ``sim``: secrets a crash report must not hold."""
+    keys = [value for flag, value in itertools.pairwise(args) if flag == "--key"]
+    return keys + [arg.removeprefix("--key=") for arg in args if arg.startswith("--key=")]
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import httpx
+
 from .errors import ConfigError
 
 DEFAULT_BASE_URL = "https://api.phrony.com"
@@ -38,14 +40,31 @@ class ApiKey:
         return hash(self._value)
 
 
+def _shown(url: str) -> str:
+    """The URL quoted for an error message: escapes visible, at most 100 characters."""
+    return repr(url[:100] + ("…" if len(url) > 100 else ""))
+
+
 def normalize_base_url(url: str) -> str:
-    """Strip whitespace and trailing slashes; require an http(s) URL with a host."""
+    """Strip whitespace and trailing slashes; require an http(s) URL with a host and a valid
+    port, refused here with its reason rather than by the first request."""
     url = url.strip().rstrip("/")
-    parts = urlsplit(url)
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(f"base URL holds bytes that are not UTF-8 text: {_shown(url)}") from None
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise ConfigError(f"base URL must not contain spaces or control characters: {_shown(url)}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise ConfigError(f"base URL {_shown(url)} is not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"base URL must look like https://host[:port], got {url!r}")
+        raise ConfigError(f"base URL must look like https://host[:port], got {_shown(url)}")
     if parts.query or parts.fragment:
-        raise ConfigError(f"base URL must not carry a query or fragment: {url!r}")
+        raise ConfigError(f"base URL must not carry a query or fragment: {_shown(url)}")
     return url
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
@@ -19,6 +19,7 @@ from ..api import PhronyClient
 from ..api.compact import Snapshot
 from .actions import ACTIONS, Where
 from .config import Settings
+from .crash import CrashGuard
 from .keys import KeyLabels, binding
 from .messages import OpenRun
 from .sanitize import one_line
@@ -39,7 +40,7 @@ def styles_path() -> Path:
     return Path(__file__).resolve().parents[2] / "styles" / "console.tcss"
 
 
-class ConsoleApp(App[None]):
+class ConsoleApp(CrashGuard[None]):
     """``phrony-tui RUN_ID``: opens the run's screen; "open run by id" replaces it."""
 
     TITLE = "phrony-tui"
@@ -99,6 +100,14 @@ class ConsoleApp(App[None]):
     @property
     def status_line(self) -> StatusLine:
         return self.run_screen.status_line
+
+    def secrets(self) -> list[str]:
+        """Unsent drafts of every open run stay out of a crash report."""
+        drafts: list[str] = []
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                drafts += [text for text in screen.composer.drafts.values() if text]
+        return [*super().secrets(), *drafts]
 
     def _run_screen(self, run_id: str, initial: Snapshot | None) -> RunScreen:
         return RunScreen(

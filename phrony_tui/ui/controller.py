@@ -25,7 +25,7 @@ from ..api.errors import (
     ServerError,
 )
 from ..api.models import ItemType, MessageBody, same_type
-from .main import ConsoleError, preflight
+from ..preflight import ConsoleError, preflight
 from .messages import Reconcile, RunChecked, SendResult, SnapshotLoaded, UploadDone, UploadProgress
 from .sanitize import one_line
 

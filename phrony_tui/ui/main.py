@@ -1,55 +1,16 @@
-"""Open the console: check the run first, so a wrong id, key or server is a clear message and a
-non-zero exit, not a traceback."""
+"""Open the console: pre-flight the run, run the app until the person quits, and turn a crash
+into a report and exit status 70 rather than a traceback and status 0."""
 
 from __future__ import annotations
 
-import asyncio
-import sys
+import os
 
 from ..api import PhronyClient
-from ..api.compact import Snapshot
-from ..api.errors import (
-    APIConnectionError,
-    APIStatusError,
-    AuthenticationError,
-    ConfigError,
-    NotFoundError,
-    PermissionDeniedError,
-    PhronyError,
-)
+from ..api.config import ENV_KEY
+from ..api.errors import ConfigError
+from ..crash import report_crash, say
+from ..preflight import ConsoleError, checked
 from .config import Settings, load_settings
-
-
-class ConsoleError(Exception):
-    """A reason the console cannot open, with the exit code to use."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-async def preflight(client: PhronyClient, run_id: str) -> Snapshot:
-    try:
-        return await client.load_conversation(run_id)
-    except NotFoundError:
-        raise ConsoleError(
-            f"run {run_id} was not found at {client.base_url}: check the id "
-            "(it is the runId from starting a run)"
-        ) from None
-    except AuthenticationError as exc:
-        raise ConsoleError(
-            f"the API key was refused ({exc.status}: {exc.message}); check PHRONY_API_KEY"
-        ) from None
-    except PermissionDeniedError as exc:
-        raise ConsoleError(
-            f"this API key may not open run {run_id} ({exc.status}: {exc.message})"
-        ) from None
-    except APIConnectionError as exc:
-        raise ConsoleError(f"{exc}; check PHRONY_API_BASE ({client.base_url})") from None
-    except APIStatusError as exc:
-        raise ConsoleError(f"the server answered {exc.status}: {exc.message}") from None
-    except PhronyError as exc:
-        raise ConsoleError(str(exc)) from None
 
 
 def open_console(
@@ -68,36 +29,25 @@ def open_console(
         settings = settings or load_settings(config)
         client = PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http)
     except ConfigError as exc:
-        print(f"phrony-tui: {exc}", file=sys.stderr)
+        say(f"phrony-tui: {exc}")
         return 2
-    run_id = run_id.strip()
+    key = client.config.api_key.reveal()
     try:
-        conversation = checked(client, run_id)
+        conversation = checked(client, run_id, notice=lambda text: say(f"phrony-tui: {text}"))
     except ConsoleError as exc:
-        print(f"phrony-tui: {exc}", file=sys.stderr)
+        say(f"phrony-tui: {exc}")
         return exc.code
     app = ConsoleApp(
         PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http),
-        run_id,
+        run_id.strip(),
         settings=settings,
         initial=conversation,
     )
-    app.run()
-    return 0
-
-
-def checked(client: PhronyClient, run_id: str) -> Snapshot:
-    """Pre-flight the run with ``client`` (closed afterwards); ``ConsoleError`` if it fails.
-
-    The conversation leaves the event loop through a list, not as ``asyncio.run``'s return
-    value: on Python 3.11 ``asyncio.run`` builds the ``repr`` of its finished task (result
-    included) twice while restoring the SIGINT handler, seconds for a 100,000-step session.
-    """
-    box: list[Snapshot] = []
-
-    async def main() -> None:
-        async with client:
-            box.append(await preflight(client, run_id))
-
-    asyncio.run(main())
-    return box[0]
+    secrets = [key, os.environ.get(ENV_KEY, "")]
+    try:
+        app.run()
+    except Exception as exc:  # the driver, outside any handler Textual guards
+        return report_crash(exc, [*secrets, *app.crash_secrets])
+    if app.crash is not None:
+        return report_crash(app.crash, [*secrets, *app.crash_secrets])
+    return app.return_code or 0

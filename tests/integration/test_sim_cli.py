@@ -8,8 +8,12 @@ import asyncio
 import subprocess
 import sys
 import time
+from datetime import datetime
+
+import pytest
 
 from phrony_tui.api import MessageBody, PhronyClient
+from phrony_tui.api.models import ItemType
 from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
 from tests.conftest import wait_status
@@ -34,16 +38,21 @@ async def test_same_seed_same_ids_other_seed_other_ids() -> None:
 
 
 async def test_the_speed_factor_sets_the_pace() -> None:
-    async def time_to_first_pause(speed: float) -> float:
+    """The simulator's own account of a timer: the wait it announces (``wait_until`` less the
+    step's start) is the scripted wait divided by the speed factor."""
+
+    async def announced_wait(speed: float) -> float:
         with SimServer(speed=speed, seed=1) as sim:
             async with PhronyClient(sim.base_url, sim.api_key) as client:
-                began = time.monotonic()
-                started = await client.start_run(sim.agents["approval"])
-                await wait_status(client, started.run_id, "WaitingForHITL", timeout=60)
-                return time.monotonic() - began
+                started = await client.start_run(sim.agents["timer"], {"seconds": 86_400})
+                conv = await wait_status(client, started.run_id, "WaitingForTimer", timeout=60)
+                (wait,) = [i for i in conv.items if i.is_type(ItemType.WAIT)]
+                assert isinstance(wait.content, dict) and wait.started_at
+                until = datetime.fromisoformat(wait.content["wait_until"])
+                return (until - datetime.fromisoformat(wait.started_at)).total_seconds()
 
-    slow, fast = await time_to_first_pause(1), await time_to_first_pause(200)
-    assert slow > 4 * fast  # the script's pauses shrink with the speed
+    assert await announced_wait(1) == pytest.approx(86_400, abs=5)
+    assert await announced_wait(200) == pytest.approx(432, abs=5)
 
 
 async def test_input_route_and_a_bodiless_skip(client: PhronyClient, sim: SimServer) -> None:
