@@ -47,9 +47,8 @@ from ..messages import (
 )
 from ..sanitize import one_line, plain
 from ..widgets.composer import Composer
-from ..widgets.runs_tree import RunsTree
+from ..widgets.left_pane import LeftPane
 from ..widgets.search import SearchInput
-from ..widgets.session_panel import SessionHeader, TokenBar
 from ..widgets.status_line import StatusLine
 from ..widgets.timeline import Timeline
 from .detail import StepDetail
@@ -57,7 +56,6 @@ from .prompts import Prompt
 
 RECONCILE_DEBOUNCE = 0.25
 EVENT_LOG = 5_000
-PANEL_EVERY = 0.25
 BIG_SNAPSHOT = 10_000
 #: Narrower than this, the left pane hides itself (a key shows it again).
 PANE_HIDES_BELOW = 70
@@ -117,9 +115,6 @@ class RunScreen(Screen[None]):
         self.malformed = 0
         self._settler = Settler()
         self._feed_worker: Worker[None] | None = None
-        self._panel_due: set[str] = set()
-        self._panel_at = 0.0
-        self._panel_timer: Timer | None = None
         self._reconcile_timer: Timer | None = None
         self._pane_choice: bool | None = None
         self._situation: Situation | None = None
@@ -143,10 +138,7 @@ class RunScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            with Vertical(id="left"):
-                yield SessionHeader(id="session-header")
-                yield TokenBar(id="token-bar")
-                yield RunsTree(id="runs")
+            yield LeftPane(self.state, id="left")
             with Vertical(id="centre"):
                 search = SearchInput(placeholder="Search the timeline", id="search")
                 search.display = False
@@ -255,10 +247,12 @@ class RunScreen(Screen[None]):
         state = self.state
         if change.session or change.runs or change.reset:
             self.status_line.run_status = state.status
-            self._panel_due |= {"panel"}
-        if change.runs or change.reset:
-            self._panel_due |= {"tree"}
-        self._show_panel(at_once=change.reset)
+            self.query_one("#redacted-notice").display = state.redacted
+        self.query_one(LeftPane).changed(
+            session=change.session or change.reset,
+            runs=bool(change.runs) or change.reset,
+            at_once=change.reset,
+        )
         timeline = self.timeline
         if change.reset or change.items_removed:
             timeline.reload(full=True)
@@ -273,31 +267,6 @@ class RunScreen(Screen[None]):
             self._sync_footer()
         self.status_line.tick()
         self._settler.added(len(change.items_added))
-
-    def _show_panel(self, *, at_once: bool = False) -> None:
-        """The session panel and the runs tree, redrawn at most every ``PANEL_EVERY``
-        seconds: while a run streams, each step changes a token count, and redrawing the
-        left pane per batch cost more than the step itself."""
-        if not self._panel_due:
-            return
-        wait = self._panel_at + PANEL_EVERY - time.monotonic()
-        if not at_once and wait > 0:
-            if self._panel_timer is None:
-                self._panel_timer = self.set_timer(wait, self._panel_timer_fired)
-            return
-        self._panel_at = time.monotonic()
-        if "panel" in self._panel_due:
-            self.query_one(SessionHeader).show(self.state)
-            self.query_one("#redacted-notice").display = self.state.redacted
-            self.query_one(TokenBar).show(self.state)
-        if "tree" in self._panel_due:
-            self.query_one(RunsTree).show(self.state)
-        self._panel_due = set()
-
-    def _panel_timer_fired(self) -> None:
-        self._panel_timer = None
-        if self.is_attached:
-            self._show_panel()
 
     def _busy(self) -> bool:
         """The person is in the middle of something: keep their focus where it is."""
@@ -464,7 +433,7 @@ class RunScreen(Screen[None]):
         self.status_line.filter_label = (run.agent_name or run.short_id) if run else ""
         self.status_line.tick()
         if run_id:
-            self.query_one(RunsTree).select_run(run_id)
+            self.query_one(LeftPane).select_run(run_id)
         self._sync_footer()
 
     @live(Timeline.StepChosen)
