@@ -14,12 +14,20 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel
 
+from .body import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_BODY_BYTES,
+    ERROR_BODY_BYTES,
+    decoded,
+    read_body,
+)
 from .compact import Snapshot, parse_conversation, parse_model
 from .config import ApiKey, ClientConfig
 from .errors import (
     APIConnectionError,
     APITimeoutError,
     PhronyError,
+    ResponseError,
     StreamDisconnectedError,
     StreamProtocolError,
     StreamTimeoutError,
@@ -84,6 +92,7 @@ class PhronyClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         stream_read_timeout: float = STREAM_READ_TIMEOUT,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         allow_insecure_http: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -92,12 +101,13 @@ class PhronyClient:
         )
         self.stream_read_timeout = stream_read_timeout
         self.max_event_bytes = max_event_bytes
+        self.max_body_bytes = max_body_bytes
         self._http = httpx.AsyncClient(
             timeout=timeout,
             auth=_KeyAuth(self.config.api_key),
             follow_redirects=False,
             transport=transport,
-            headers={"User-Agent": "phrony-tui"},
+            headers={"User-Agent": "phrony-tui", "Accept-Encoding": ACCEPT_ENCODING},
         )
 
     @property
@@ -136,59 +146,37 @@ class PhronyClient:
         *,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
-        stream: bool = False,
-    ) -> httpx.Response:
-        """Send; a typed error for a transport failure or an error status. With ``stream``
-        the body is left unread (read it with ``_read_body``)."""
+    ) -> bytearray:
+        """Send and read the body (at most ``max_body_bytes``, decoded here); a typed error for
+        a transport failure, an error status or a body that cannot be read."""
         url = self.base_url + path
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         request = self._http.build_request(
             method, url, json=json, params=clean, headers=self._headers(json is not None)
         )
         try:
-            response = await self._http.send(request, stream=stream)
-            if stream and not response.is_success:
-                await response.aread()
+            response = await self._http.send(request, stream=True)
+            if not response.is_success:
+                raise await self._status_error(response, method, path)
+            return await read_body(response, self.max_body_bytes, what=f"{method} {path}")
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, method, path) from None
-        if not response.is_success:
-            if stream:
-                await response.aclose()
-            raise status_error(
-                response.status_code,
-                method,
-                path,
-                response.text,
-                response.headers.get("Retry-After"),
-            )
-        return response
 
-    async def _read_body(self, response: httpx.Response, method: str, path: str) -> bytearray:
-        """A streamed response's body in one buffer. Sized from ``Content-Length`` when there
-        is one, so a 66 MB body is never held twice (as chunks and their join) on the way in."""
-        size = response.headers.get("Content-Length", "")
-        encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+    async def _status_error(self, response: httpx.Response, method: str, path: str) -> PhronyError:
+        """The typed error of a non-2xx answer, from the first bytes of its body."""
         try:
-            if size.isdigit() and not encoded:
-                body = bytearray(int(size))
-                filled = 0
-                with memoryview(body) as view:
-                    async for chunk in response.aiter_raw():
-                        end = filled + len(chunk)
-                        if end > len(view):
-                            break  # longer than announced: keep what was announced
-                        view[filled:end] = chunk
-                        filled = end
-                del body[filled:]
-            else:
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, path) from None
-        finally:
-            await response.aclose()
-        return body
+            body = await read_body(
+                response, ERROR_BODY_BYTES, what=f"{method} {path}", truncate=True
+            )
+        except ResponseError:
+            body = bytearray()
+        return status_error(
+            response.status_code,
+            method,
+            path,
+            body.decode("utf-8", "replace"),
+            response.headers.get("Retry-After"),
+        )
 
     def _transport_error(self, exc: httpx.HTTPError, method: str, path: str) -> PhronyError:
         if isinstance(exc, httpx.TimeoutException):
@@ -211,8 +199,8 @@ class PhronyClient:
         return text.replace(self.config.api_key.reveal(), "phk_****")
 
     async def _json(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
-        response = await self._request(method, path, **kwargs)
-        return self._parse(model, response.content, method, path)
+        body = await self._request(method, path, **kwargs)
+        return self._parse(model, body, method, path)
 
     def _parse(self, model: type[M], body: bytes | bytearray, method: str, path: str) -> M:
         try:
@@ -222,7 +210,7 @@ class PhronyClient:
             with collector_paused(len(body) >= LARGE):
                 return parse_model(model, body)
         except (ValueError, RecursionError) as exc:
-            raise PhronyError(
+            raise ResponseError(
                 f"unexpected response body on {method} {path}: {str(exc)[:300]}"
             ) from None
 
@@ -275,8 +263,7 @@ class PhronyClient:
         over the body's bytes, models on demand) when the body reads cleanly, else as models
         through the tolerant path. A fraction of the memory of ``get_conversation``."""
         path = f"/v1/runs/{_seg(run_id)}/conversation"
-        response = await self._request("GET", path, params={"stepContent": "full"}, stream=True)
-        body = await self._read_body(response, "GET", path)
+        body = await self._request("GET", path, params={"stepContent": "full"})
         if body:
             with collector_paused(len(body) >= LARGE):
                 compact = parse_conversation(body)
@@ -332,10 +319,10 @@ class PhronyClient:
             ) from None
         try:
             if not response.is_success:
-                body = (await response.aread()).decode("utf-8", "replace")
-                raise status_error(
-                    response.status_code, "GET", path, body, response.headers.get("Retry-After")
-                )
+                try:
+                    raise await self._status_error(response, "GET", path)
+                except httpx.HTTPError as exc:
+                    raise self._transport_error(exc, "GET", path) from None
             media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
             if media_type.lower() != "text/event-stream":
                 raise StreamProtocolError(
@@ -387,27 +374,22 @@ class PhronyClient:
         headers["Content-Length"] = str(total)
         path = "PUT <uploadUrl>"
         try:
-            response = await self._http.request(
+            request = self._http.build_request(
                 presigned.http_method or "PUT",
                 presigned.upload_url,
                 content=body(),
                 headers=headers,
-                auth=None,
             )
+            response = await self._http.send(request, auth=None, stream=True)
+            if not response.is_success:
+                raise await self._status_error(response, "PUT", path)
+            await response.aclose()
         except httpx.TimeoutException:
             raise APITimeoutError("timed out uploading the file", method="PUT", path=path) from None
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise APIConnectionError(
                 f"upload failed: {type(exc).__name__}", method="PUT", path=path
             ) from None
-        if not response.is_success:
-            raise status_error(
-                response.status_code,
-                "PUT",
-                path,
-                response.text,
-                response.headers.get("Retry-After"),
-            )
 
     async def finalize(
         self,
@@ -473,8 +455,10 @@ class EventStream:
 
     async def __aiter__(self) -> AsyncIterator[StreamItem]:
         try:
-            async for item in iter_sse(self.response.aiter_bytes(), self.parser):
+            async for item in iter_sse(decoded(self.response), self.parser):
                 yield item
+        except ResponseError as exc:
+            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
         except httpx.TimeoutException:
             raise StreamTimeoutError("no data on the stream within the read timeout") from None
         except httpx.DecodingError as exc:
