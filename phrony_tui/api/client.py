@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import AsyncIterator, Callable, Generator, Mapping
-from contextlib import asynccontextmanager
+import re
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -18,7 +19,6 @@ from .body import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_BODY_BYTES,
     ERROR_BODY_BYTES,
-    decoded,
     read_body,
 )
 from .compact import Snapshot, parse_conversation, parse_model
@@ -26,11 +26,11 @@ from .config import ApiKey, ClientConfig
 from .errors import (
     APIConnectionError,
     APITimeoutError,
+    ConfigError,
     PhronyError,
+    RequestError,
     ResponseError,
-    StreamDisconnectedError,
     StreamProtocolError,
-    StreamTimeoutError,
     status_error,
 )
 from .heap import LARGE, collector_paused
@@ -45,15 +45,15 @@ from .models import (
     SessionList,
     StartRunResponse,
 )
-from .stream import DEFAULT_MAX_EVENT_BYTES, SSEParser, StreamItem, iter_sse
+from .stream import DEFAULT_MAX_EVENT_BYTES, EventStream, SSEParser
+from .upload import ProgressCallback, check_upload_target, chunks, url_problem
 
 M = TypeVar("M", bound=BaseModel)
-ProgressCallback = Callable[[int, int], None]
+_HEADER_SAFE = re.compile(r"[\x20-\x7e]{1,1024}")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 #: Read timeout of the live stream: well above the 15 s heartbeat, so only a real stall trips it.
 STREAM_READ_TIMEOUT = 45.0
-UPLOAD_CHUNK = 256 * 1024
 
 
 class _KeyAuth(httpx.Auth):
@@ -71,9 +71,15 @@ class _KeyAuth(httpx.Auth):
         return "_KeyAuth(****)"
 
 
-def _seg(value: str) -> str:
-    """One URL path segment; a run id with ``/`` or ``..`` cannot reach another route."""
-    return quote(value, safe="")
+def _seg(value: str, what: str = "id") -> str:
+    """One URL path segment; a run id with ``/`` or ``..`` cannot reach another route, and an
+    empty one or one that is not text (undecodable bytes from a command line) is refused."""
+    if not value.strip():
+        raise RequestError(f"the {what} is empty")
+    try:
+        return quote(value, safe="")
+    except UnicodeEncodeError:
+        raise RequestError(f"the {what} holds bytes that are not UTF-8 text") from None
 
 
 class PhronyClient:
@@ -99,6 +105,9 @@ class PhronyClient:
         self.config = ClientConfig.resolve(
             base_url, api_key, allow_insecure_http=allow_insecure_http
         )
+        problem = url_problem(self.config.base_url)
+        if problem:
+            raise ConfigError(f"base URL cannot be used: {problem}")
         self.stream_read_timeout = stream_read_timeout
         self.max_event_bytes = max_event_bytes
         self.max_body_bytes = max_body_bytes
@@ -139,6 +148,20 @@ class PhronyClient:
             headers["Content-Type"] = "application/json"
         return headers
 
+    @contextmanager
+    def _guard(self, method: str, path: str, target: str = "") -> Iterator[None]:
+        """Every failure of sending and reading as a typed error. Besides httpx's own errors,
+        a request httpx cannot build from what the caller or the server gave (a header that
+        is not ASCII, a malformed URL) raises plain ``ValueError``s and ``InvalidURL``."""
+        try:
+            yield
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, method, path, target) from None
+        except (httpx.InvalidURL, ValueError, OverflowError) as exc:
+            raise RequestError(
+                f"cannot send {method} {path}: {self._scrub(exc)[:300]}", method=method, path=path
+            ) from None
+
     async def _request(
         self,
         method: str,
@@ -149,18 +172,19 @@ class PhronyClient:
     ) -> bytearray:
         """Send and read the body (at most ``max_body_bytes``, decoded here); a typed error for
         a transport failure, an error status or a body that cannot be read."""
-        url = self.base_url + path
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        request = self._http.build_request(
-            method, url, json=json, params=clean, headers=self._headers(json is not None)
-        )
-        try:
+        with self._guard(method, path):
+            request = self._http.build_request(
+                method,
+                self.base_url + path,
+                json=json,
+                params=clean,
+                headers=self._headers(json is not None),
+            )
             response = await self._http.send(request, stream=True)
             if not response.is_success:
                 raise await self._status_error(response, method, path)
             return await read_body(response, self.max_body_bytes, what=f"{method} {path}")
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, path) from None
 
     async def _status_error(self, response: httpx.Response, method: str, path: str) -> PhronyError:
         """The typed error of a non-2xx answer, from the first bytes of its body."""
@@ -178,7 +202,9 @@ class PhronyClient:
             response.headers.get("Retry-After"),
         )
 
-    def _transport_error(self, exc: httpx.HTTPError, method: str, path: str) -> PhronyError:
+    def _transport_error(
+        self, exc: httpx.HTTPError, method: str, path: str, target: str = ""
+    ) -> PhronyError:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(
                 f"timed out on {method} {path} ({type(exc).__name__})",
@@ -187,7 +213,7 @@ class PhronyClient:
                 maybe_sent=not isinstance(exc, httpx.ConnectTimeout),
             )
         return APIConnectionError(
-            f"cannot reach {self.base_url} on {method} {path}: {self._scrub(exc)}",
+            f"cannot reach {target or self.base_url} on {method} {path}: {self._scrub(exc)}",
             method=method,
             path=path,
             maybe_sent=not isinstance(exc, httpx.ConnectError),
@@ -223,7 +249,7 @@ class PhronyClient:
         return await self._json(
             StartRunResponse,
             "POST",
-            f"/v1/agents/{_seg(agent_id)}/runs",
+            f"/v1/agents/{_seg(agent_id, 'agent id')}/runs",
             json={"input": dict(input or {})},
         )
 
@@ -239,14 +265,14 @@ class PhronyClient:
         return await self._json(
             SessionList,
             "GET",
-            f"/v1/agents/{_seg(agent_id)}/sessions",
+            f"/v1/agents/{_seg(agent_id, 'agent id')}/sessions",
             params={"skip": skip, "take": take, "versionId": version_id, "status": status},
         )
 
     # --- runs ------------------------------------------------------------------------------
 
     async def get_run(self, run_id: str) -> RunInfo:
-        return await self._json(RunInfo, "GET", f"/v1/runs/{_seg(run_id)}")
+        return await self._json(RunInfo, "GET", f"/v1/runs/{_seg(run_id, 'run id')}")
 
     async def get_conversation(
         self, run_id: str, *, step_content: Literal["slim", "full"] = "full"
@@ -254,7 +280,7 @@ class PhronyClient:
         return await self._json(
             Conversation,
             "GET",
-            f"/v1/runs/{_seg(run_id)}/conversation",
+            f"/v1/runs/{_seg(run_id, 'run id')}/conversation",
             params={"stepContent": step_content},
         )
 
@@ -262,7 +288,7 @@ class PhronyClient:
         """The full conversation to hold and show: its steps kept compact (``StepRecord``s
         over the body's bytes, models on demand) when the body reads cleanly, else as models
         through the tolerant path. A fraction of the memory of ``get_conversation``."""
-        path = f"/v1/runs/{_seg(run_id)}/conversation"
+        path = f"/v1/runs/{_seg(run_id, 'run id')}/conversation"
         body = await self._request("GET", path, params={"stepContent": "full"})
         if body:
             with collector_paused(len(body) >= LARGE):
@@ -276,7 +302,7 @@ class PhronyClient:
     ) -> Accepted:
         """``POST /v1/runs/{runId}/messages`` (or ``/input``), to the body's own ``runId``."""
         return await self._json(
-            Accepted, "POST", f"/v1/runs/{_seg(body.run_id)}/{path}", json=body.to_wire()
+            Accepted, "POST", f"/v1/runs/{_seg(body.run_id, 'run id')}/{path}", json=body.to_wire()
         )
 
     async def send_text(
@@ -288,7 +314,9 @@ class PhronyClient:
 
     async def skip_agent_wait(self, run_id: str) -> Accepted:
         """End a ``phrony_wait`` timer now. Sent with no body and no Content-Type."""
-        return await self._json(Accepted, "POST", f"/v1/runs/{_seg(run_id)}/skip-agent-wait")
+        return await self._json(
+            Accepted, "POST", f"/v1/runs/{_seg(run_id, 'run id')}/skip-agent-wait"
+        )
 
     @asynccontextmanager
     async def stream(
@@ -296,33 +324,21 @@ class PhronyClient:
     ) -> AsyncIterator[EventStream]:
         """Open the live stream. Opening fails with the typed HTTP error (401, 404, 429…);
         iterating yields events, heartbeats and malformed events until the stream ends."""
-        path = f"/v1/runs/{_seg(run_id)}/stream"
+        path = f"/v1/runs/{_seg(run_id, 'run id')}/stream"
         headers = self._headers(False)
         headers["Accept"] = "text/event-stream"
-        if last_event_id:
-            headers["Last-Event-ID"] = last_event_id
+        if last_event_id and _HEADER_SAFE.fullmatch(last_event_id):
+            headers["Last-Event-ID"] = last_event_id  # else resumed without it: ids are ASCII
         timeout = httpx.Timeout(self.stream_read_timeout, connect=10.0)
-        request = self._http.build_request(
-            "GET", self.base_url + path, headers=headers, timeout=timeout
-        )
-        try:
+        with self._guard("GET", path):
+            request = self._http.build_request(
+                "GET", self.base_url + path, headers=headers, timeout=timeout
+            )
             response = await self._http.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise APITimeoutError(
-                f"timed out opening GET {path}", method="GET", path=path
-            ) from None
-        except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"cannot reach {self.base_url} on GET {path}: {type(exc).__name__}",
-                method="GET",
-                path=path,
-            ) from None
         try:
             if not response.is_success:
-                try:
+                with self._guard("GET", path):
                     raise await self._status_error(response, "GET", path)
-                except httpx.HTTPError as exc:
-                    raise self._transport_error(exc, "GET", path) from None
             media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
             if media_type.lower() != "text/event-stream":
                 raise StreamProtocolError(
@@ -356,40 +372,23 @@ class PhronyClient:
         *,
         progress: ProgressCallback | None = None,
     ) -> None:
-        """PUT the bytes to ``uploadUrl`` with exactly ``requiredHeaders``, never the API key."""
-        total = len(data)
-
-        async def body() -> AsyncIterator[bytes]:
-            sent = 0
-            if progress:
-                progress(0, total)
-            for start in range(0, total, UPLOAD_CHUNK):
-                chunk = data[start : start + UPLOAD_CHUNK]
-                sent += len(chunk)
-                yield chunk
-                if progress:
-                    progress(sent, total)
-
+        """PUT the bytes to ``uploadUrl`` with exactly ``requiredHeaders``, never the API key.
+        A presign answer that cannot be sent as it is raises ``ResponseError``."""
+        check_upload_target(presigned)
         headers = dict(presigned.required_headers)
-        headers["Content-Length"] = str(total)
+        headers["Content-Length"] = str(len(data))
         path = "PUT <uploadUrl>"
-        try:
+        with self._guard("PUT", path, target="the upload server"):
             request = self._http.build_request(
                 presigned.http_method or "PUT",
                 presigned.upload_url,
-                content=body(),
+                content=chunks(data, progress),
                 headers=headers,
             )
             response = await self._http.send(request, auth=None, stream=True)
             if not response.is_success:
                 raise await self._status_error(response, "PUT", path)
             await response.aclose()
-        except httpx.TimeoutException:
-            raise APITimeoutError("timed out uploading the file", method="PUT", path=path) from None
-        except httpx.HTTPError as exc:
-            raise APIConnectionError(
-                f"upload failed: {type(exc).__name__}", method="PUT", path=path
-            ) from None
 
     async def finalize(
         self,
@@ -427,41 +426,3 @@ class PhronyClient:
         await self.put_upload(presigned, data, progress=progress)
         done = await self.finalize(presigned.object_key, size, filename=file.name, media_type=mtype)
         return FileRef(object_key=done.object_key, filename=file.name, media_type=mtype)
-
-
-class EventStream:
-    """An open SSE response. Iterate it for ``StreamItem``s.
-
-    Outcomes: iteration ends normally when the server closes the stream cleanly;
-    ``StreamTimeoutError`` when nothing arrives within the read timeout;
-    ``StreamDisconnectedError`` when the connection breaks (reset, incomplete chunk);
-    ``EventTooLargeError`` when one event exceeds the maximum size;
-    ``StreamProtocolError`` when the body cannot be decoded. Opening it fails with
-    ``StreamProtocolError`` when the answer is not ``text/event-stream``.
-    """
-
-    def __init__(self, response: httpx.Response, parser: SSEParser) -> None:
-        self.response = response
-        self.parser = parser
-
-    @property
-    def last_event_id(self) -> str | None:
-        return self.parser.last_event_id
-
-    @property
-    def retry_ms(self) -> int | None:
-        """The server's ``retry:`` advice, in milliseconds, if it sent one."""
-        return self.parser.retry_ms
-
-    async def __aiter__(self) -> AsyncIterator[StreamItem]:
-        try:
-            async for item in iter_sse(decoded(self.response), self.parser):
-                yield item
-        except ResponseError as exc:
-            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
-        except httpx.TimeoutException:
-            raise StreamTimeoutError("no data on the stream within the read timeout") from None
-        except httpx.DecodingError as exc:
-            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
-        except (httpx.TransportError, httpx.StreamError) as exc:
-            raise StreamDisconnectedError(f"stream connection lost: {type(exc).__name__}") from None

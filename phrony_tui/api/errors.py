@@ -19,6 +19,16 @@ class ConfigError(PhronyError):
     """The client cannot be built as asked: no key, a malformed base URL, insecure transport."""
 
 
+class RequestError(PhronyError):
+    """The request cannot be made as asked: an empty id, or an id, header or URL that cannot
+    be put on the wire. Nothing was sent."""
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
 class ResponseError(PhronyError):
     """The server answered, but the answer cannot be used: a body that is not what the route
     returns, cannot be decoded, or is larger than the client accepts, or an upload target that

@@ -12,14 +12,24 @@ import codecs
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 
+import httpx
 from httpx_sse._decoders import SSEDecoder, SSELineDecoder
 from pydantic import ValidationError
 
+from .body import decoded
 from .deep_json import loads_deep
-from .errors import EventTooLargeError
+from .errors import (
+    EventTooLargeError,
+    ResponseError,
+    StreamDisconnectedError,
+    StreamProtocolError,
+    StreamTimeoutError,
+)
 from .models import StreamEvent
 
 DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024
+#: Longest reconnection delay a ``retry:`` field is taken at; a larger one is cut to this.
+MAX_RETRY_MS = 3_600_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,12 @@ class MalformedEvent:
 
 
 StreamItem = StreamEvent | Heartbeat | MalformedEvent
+
+
+def retry_delay(digits: str) -> int:
+    """A ``retry:`` field's milliseconds, cut to ``MAX_RETRY_MS`` (400 digits would overflow a
+    float, and more than 4,300 cannot even be read as an int)."""
+    return MAX_RETRY_MS if len(digits) > 10 else min(int(digits), MAX_RETRY_MS)
 
 
 def parse_event_data(data: str, event_id: str | None) -> StreamEvent | MalformedEvent:
@@ -136,15 +152,14 @@ class SSEParser:
                     self._saw_data = True
                 elif name == "retry":
                     digits = value.removeprefix(" ")
-                    if not (digits.isascii() and digits.isdigit()):
-                        continue  # the spec ignores a retry that is not all ASCII digits
+                    if digits.isascii() and digits.isdigit():  # else ignored, as the spec says
+                        self.retry_ms = retry_delay(digits)
+                    continue
             sse = self._fields.decode(line)
             if sse is None:
                 continue
             saw_data, self._saw_data = self._saw_data, False
             self.last_event_id = sse.id or None  # an empty id: line resets it
-            if sse.retry is not None:
-                self.retry_ms = sse.retry
             if not saw_data:
                 continue  # a block with no data dispatches nothing (it may set id or retry)
             yield parse_event_data(sse.data, sse.id or None)
@@ -157,3 +172,41 @@ async def iter_sse(chunks: AsyncIterator[bytes], parser: SSEParser) -> AsyncIter
             yield item
     for item in parser.close():
         yield item
+
+
+class EventStream:
+    """An open SSE response. Iterate it for ``StreamItem``s.
+
+    Outcomes: iteration ends normally when the server closes the stream cleanly;
+    ``StreamTimeoutError`` when nothing arrives within the read timeout;
+    ``StreamDisconnectedError`` when the connection breaks (reset, incomplete chunk);
+    ``EventTooLargeError`` when one event exceeds the maximum size;
+    ``StreamProtocolError`` when the body cannot be decoded. Opening it fails with
+    ``StreamProtocolError`` when the answer is not ``text/event-stream``.
+    """
+
+    def __init__(self, response: httpx.Response, parser: SSEParser) -> None:
+        self.response = response
+        self.parser = parser
+
+    @property
+    def last_event_id(self) -> str | None:
+        return self.parser.last_event_id
+
+    @property
+    def retry_ms(self) -> int | None:
+        """The server's ``retry:`` advice in milliseconds, at most ``MAX_RETRY_MS``."""
+        return self.parser.retry_ms
+
+    async def __aiter__(self) -> AsyncIterator[StreamItem]:
+        try:
+            async for item in iter_sse(decoded(self.response), self.parser):
+                yield item
+        except ResponseError as exc:
+            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
+        except httpx.TimeoutException:
+            raise StreamTimeoutError("no data on the stream within the read timeout") from None
+        except httpx.DecodingError as exc:
+            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
+        except (httpx.TransportError, httpx.StreamError) as exc:
+            raise StreamDisconnectedError(f"stream connection lost: {type(exc).__name__}") from None
