@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import re
-from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -18,20 +16,16 @@ from pydantic import BaseModel
 from .body import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_BODY_BYTES,
-    ERROR_BODY_BYTES,
     read_body,
 )
 from .compact import Snapshot, parse_conversation, parse_model
 from .config import ApiKey, ClientConfig
 from .errors import (
-    APIConnectionError,
-    APITimeoutError,
     ConfigError,
     PhronyError,
     RequestError,
     ResponseError,
     StreamProtocolError,
-    status_error,
 )
 from .heap import LARGE, collector_paused
 from .models import (
@@ -47,39 +41,13 @@ from .models import (
 )
 from .stream import DEFAULT_MAX_EVENT_BYTES, EventStream, SSEParser
 from .upload import ProgressCallback, check_upload_target, chunks, url_problem
+from .wire import KeyAuth, answer_error, header_safe, scrub, segment, transport_error
 
 M = TypeVar("M", bound=BaseModel)
-_HEADER_SAFE = re.compile(r"[\x20-\x7e]{1,1024}")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 #: Read timeout of the live stream: well above the 15 s heartbeat, so only a real stall trips it.
 STREAM_READ_TIMEOUT = 45.0
-
-
-class _KeyAuth(httpx.Auth):
-    """Puts the key on each request to the API as it is sent, so it never sits in a local
-    variable of ours (tracebacks with locals) nor in a default header (the upload PUT)."""
-
-    def __init__(self, key: ApiKey) -> None:
-        self._key = key
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["X-API-Key"] = self._key.reveal()
-        yield request
-
-    def __repr__(self) -> str:
-        return "_KeyAuth(****)"
-
-
-def _seg(value: str, what: str = "id") -> str:
-    """One URL path segment; a run id with ``/`` or ``..`` cannot reach another route, and an
-    empty one or one that is not text (undecodable bytes from a command line) is refused."""
-    if not value.strip():
-        raise RequestError(f"the {what} is empty")
-    try:
-        return quote(value, safe="")
-    except UnicodeEncodeError:
-        raise RequestError(f"the {what} holds bytes that are not UTF-8 text") from None
 
 
 class PhronyClient:
@@ -88,6 +56,14 @@ class PhronyClient:
     ``base_url`` and ``api_key`` default to ``PHRONY_API_BASE`` and ``PHRONY_API_KEY``. The key
     travels only in the ``X-API-Key`` header of requests to ``base_url``; redirects are never
     followed, and the upload PUT to object storage never carries it.
+
+    Nothing the server sends is trusted for size: a body may grow to ``max_body_bytes``
+    (decoded), one stream event to ``max_event_bytes``; past either, a typed error.
+
+    The client changes no process-wide state unless asked. With ``manage_gc`` it pauses the
+    cyclic garbage collector while it builds a large body (1 MiB or more) into objects, which
+    halves the time to load a 100,000-step conversation; an application that owns its process
+    (the console) opts in, a library caller need not.
     """
 
     def __init__(
@@ -100,6 +76,7 @@ class PhronyClient:
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         allow_insecure_http: bool = False,
+        manage_gc: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = ClientConfig.resolve(
@@ -111,9 +88,10 @@ class PhronyClient:
         self.stream_read_timeout = stream_read_timeout
         self.max_event_bytes = max_event_bytes
         self.max_body_bytes = max_body_bytes
+        self.manage_gc = manage_gc
         self._http = httpx.AsyncClient(
             timeout=timeout,
-            auth=_KeyAuth(self.config.api_key),
+            auth=KeyAuth(self.config.api_key),
             follow_redirects=False,
             transport=transport,
             headers={"User-Agent": "phrony-tui", "Accept-Encoding": ACCEPT_ENCODING},
@@ -156,10 +134,14 @@ class PhronyClient:
         try:
             yield
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, path, target) from None
+            raise transport_error(
+                exc, method, path, target or self.base_url, self.config.api_key
+            ) from None
         except (httpx.InvalidURL, ValueError, OverflowError) as exc:
             raise RequestError(
-                f"cannot send {method} {path}: {self._scrub(exc)[:300]}", method=method, path=path
+                f"cannot send {method} {path}: {scrub(exc, self.config.api_key)[:300]}",
+                method=method,
+                path=path,
             ) from None
 
     async def _request(
@@ -183,46 +165,8 @@ class PhronyClient:
             )
             response = await self._http.send(request, stream=True)
             if not response.is_success:
-                raise await self._status_error(response, method, path)
+                raise await answer_error(response, method, path)
             return await read_body(response, self.max_body_bytes, what=f"{method} {path}")
-
-    async def _status_error(self, response: httpx.Response, method: str, path: str) -> PhronyError:
-        """The typed error of a non-2xx answer, from the first bytes of its body."""
-        try:
-            body = await read_body(
-                response, ERROR_BODY_BYTES, what=f"{method} {path}", truncate=True
-            )
-        except ResponseError:
-            body = bytearray()
-        return status_error(
-            response.status_code,
-            method,
-            path,
-            body.decode("utf-8", "replace"),
-            response.headers.get("Retry-After"),
-        )
-
-    def _transport_error(
-        self, exc: httpx.HTTPError, method: str, path: str, target: str = ""
-    ) -> PhronyError:
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(
-                f"timed out on {method} {path} ({type(exc).__name__})",
-                method=method,
-                path=path,
-                maybe_sent=not isinstance(exc, httpx.ConnectTimeout),
-            )
-        return APIConnectionError(
-            f"cannot reach {target or self.base_url} on {method} {path}: {self._scrub(exc)}",
-            method=method,
-            path=path,
-            maybe_sent=not isinstance(exc, httpx.ConnectError),
-        )
-
-    def _scrub(self, exc: BaseException) -> str:
-        """An exception's text for a message, with the key masked should it appear."""
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return text.replace(self.config.api_key.reveal(), "phk_****")
 
     async def _json(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         body = await self._request(method, path, **kwargs)
@@ -233,7 +177,7 @@ class PhronyClient:
             if not body:
                 # An empty success body: build what the model allows rather than fail.
                 return model.model_validate({})
-            with collector_paused(len(body) >= LARGE):
+            with collector_paused(self.manage_gc and len(body) >= LARGE):
                 return parse_model(model, body)
         except (ValueError, RecursionError) as exc:
             raise ResponseError(
@@ -249,7 +193,7 @@ class PhronyClient:
         return await self._json(
             StartRunResponse,
             "POST",
-            f"/v1/agents/{_seg(agent_id, 'agent id')}/runs",
+            f"/v1/agents/{segment(agent_id, 'agent id')}/runs",
             json={"input": dict(input or {})},
         )
 
@@ -265,14 +209,14 @@ class PhronyClient:
         return await self._json(
             SessionList,
             "GET",
-            f"/v1/agents/{_seg(agent_id, 'agent id')}/sessions",
+            f"/v1/agents/{segment(agent_id, 'agent id')}/sessions",
             params={"skip": skip, "take": take, "versionId": version_id, "status": status},
         )
 
     # --- runs ------------------------------------------------------------------------------
 
     async def get_run(self, run_id: str) -> RunInfo:
-        return await self._json(RunInfo, "GET", f"/v1/runs/{_seg(run_id, 'run id')}")
+        return await self._json(RunInfo, "GET", f"/v1/runs/{segment(run_id, 'run id')}")
 
     async def get_conversation(
         self, run_id: str, *, step_content: Literal["slim", "full"] = "full"
@@ -280,7 +224,7 @@ class PhronyClient:
         return await self._json(
             Conversation,
             "GET",
-            f"/v1/runs/{_seg(run_id, 'run id')}/conversation",
+            f"/v1/runs/{segment(run_id, 'run id')}/conversation",
             params={"stepContent": step_content},
         )
 
@@ -288,10 +232,10 @@ class PhronyClient:
         """The full conversation to hold and show: its steps kept compact (``StepRecord``s
         over the body's bytes, models on demand) when the body reads cleanly, else as models
         through the tolerant path. A fraction of the memory of ``get_conversation``."""
-        path = f"/v1/runs/{_seg(run_id, 'run id')}/conversation"
+        path = f"/v1/runs/{segment(run_id, 'run id')}/conversation"
         body = await self._request("GET", path, params={"stepContent": "full"})
         if body:
-            with collector_paused(len(body) >= LARGE):
+            with collector_paused(self.manage_gc and len(body) >= LARGE):
                 compact = parse_conversation(body)
             if compact is not None:
                 return compact
@@ -302,7 +246,10 @@ class PhronyClient:
     ) -> Accepted:
         """``POST /v1/runs/{runId}/messages`` (or ``/input``), to the body's own ``runId``."""
         return await self._json(
-            Accepted, "POST", f"/v1/runs/{_seg(body.run_id, 'run id')}/{path}", json=body.to_wire()
+            Accepted,
+            "POST",
+            f"/v1/runs/{segment(body.run_id, 'run id')}/{path}",
+            json=body.to_wire(),
         )
 
     async def send_text(
@@ -315,7 +262,7 @@ class PhronyClient:
     async def skip_agent_wait(self, run_id: str) -> Accepted:
         """End a ``phrony_wait`` timer now. Sent with no body and no Content-Type."""
         return await self._json(
-            Accepted, "POST", f"/v1/runs/{_seg(run_id, 'run id')}/skip-agent-wait"
+            Accepted, "POST", f"/v1/runs/{segment(run_id, 'run id')}/skip-agent-wait"
         )
 
     @asynccontextmanager
@@ -324,10 +271,10 @@ class PhronyClient:
     ) -> AsyncIterator[EventStream]:
         """Open the live stream. Opening fails with the typed HTTP error (401, 404, 429…);
         iterating yields events, heartbeats and malformed events until the stream ends."""
-        path = f"/v1/runs/{_seg(run_id, 'run id')}/stream"
+        path = f"/v1/runs/{segment(run_id, 'run id')}/stream"
         headers = self._headers(False)
         headers["Accept"] = "text/event-stream"
-        if last_event_id and _HEADER_SAFE.fullmatch(last_event_id):
+        if last_event_id and header_safe(last_event_id):
             headers["Last-Event-ID"] = last_event_id  # else resumed without it: ids are ASCII
         timeout = httpx.Timeout(self.stream_read_timeout, connect=10.0)
         with self._guard("GET", path):
@@ -338,7 +285,7 @@ class PhronyClient:
         try:
             if not response.is_success:
                 with self._guard("GET", path):
-                    raise await self._status_error(response, "GET", path)
+                    raise await answer_error(response, "GET", path)
             media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
             if media_type.lower() != "text/event-stream":
                 raise StreamProtocolError(
@@ -387,7 +334,7 @@ class PhronyClient:
             )
             response = await self._http.send(request, auth=None, stream=True)
             if not response.is_success:
-                raise await self._status_error(response, "PUT", path)
+                raise await answer_error(response, "PUT", path)
             await response.aclose()
 
     async def finalize(

@@ -15,7 +15,7 @@ from phrony_tui.api.errors import (
     RequestError,
     ResponseError,
 )
-from phrony_tui.api.stream import MAX_RETRY_MS
+from phrony_tui.api.sse import MAX_RETRY_MS
 from tests.hostile.conftest import KEY
 from tests.hostile.server import HostileServer, Reply
 
