@@ -88,8 +88,8 @@ class HostileServer:
         return f"http://{self.host}:{self.port}"
 
     def respond(self, method: str, path: str, reply: Responder) -> None:
-        """Answer ``method`` on ``path`` (``*`` matches within and across segments) with
-        ``reply`` from now on; a later registration for the same route wins."""
+        """Answer ``method`` (``*``: any) on ``path`` (``*`` matches within and across
+        segments) with ``reply`` from now on; a later registration for the same route wins."""
         with self._lock:
             self._routes.insert(0, (method.upper(), path, reply))
 
@@ -149,7 +149,7 @@ class HostileServer:
             self.requests.append(request)
             routes = list(self._routes)
         for method, pattern, reply in routes:
-            if method == request.method and fnmatch.fnmatchcase(request.path, pattern):
+            if method in ("*", request.method) and fnmatch.fnmatchcase(request.path, pattern):
                 return reply(request) if callable(reply) else reply
         return Reply.json({"error": "no route"}, status=404)
 
