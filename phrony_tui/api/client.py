@@ -165,7 +165,7 @@ class PhronyClient:
             )
             response = await self._http.send(request, stream=True)
             if not response.is_success:
-                raise await answer_error(response, method, path)
+                raise await answer_error(response, method, path, self.config.api_key)
             return await read_body(response, self.max_body_bytes, what=f"{method} {path}")
 
     async def _json(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
@@ -285,7 +285,7 @@ class PhronyClient:
         try:
             if not response.is_success:
                 with self._guard("GET", path):
-                    raise await answer_error(response, "GET", path)
+                    raise await answer_error(response, "GET", path, self.config.api_key)
             media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
             if media_type.lower() != "text/event-stream":
                 raise StreamProtocolError(
@@ -334,7 +334,7 @@ class PhronyClient:
             )
             response = await self._http.send(request, auth=None, stream=True)
             if not response.is_success:
-                raise await answer_error(response, "PUT", path)
+                raise await answer_error(response, "PUT", path, self.config.api_key)
             await response.aclose()
 
     async def finalize(

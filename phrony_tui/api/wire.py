@@ -78,8 +78,11 @@ def transport_error(
     )
 
 
-async def answer_error(response: httpx.Response, method: str, path: str) -> PhronyError:
-    """The typed error of a non-2xx answer, from the first bytes of its body."""
+async def answer_error(
+    response: httpx.Response, method: str, path: str, key: ApiKey
+) -> PhronyError:
+    """The typed error of a non-2xx answer, from the first bytes of its body (a server that
+    echoes the key back in it gets it masked)."""
     try:
         body = await read_body(response, ERROR_BODY_BYTES, what=f"{method} {path}", truncate=True)
     except ResponseError:
@@ -88,6 +91,6 @@ async def answer_error(response: httpx.Response, method: str, path: str) -> Phro
         response.status_code,
         method,
         path,
-        body.decode("utf-8", "replace"),
+        body.decode("utf-8", "replace").replace(key.reveal(), "phk_****"),
         response.headers.get("Retry-After"),
     )
