@@ -45,7 +45,7 @@ from .sanitize import one_line, plain
 from .screens.detail import StepDetail, step_json
 from .screens.help import HelpScreen
 from .screens.prompts import Prompt
-from .widgets.composer import Composer
+from .widgets.composer import Composer, composer_key_labels
 from .widgets.runs_tree import RunsTree
 from .widgets.session_panel import SessionHeader, TokenBar
 from .widgets.status_line import StatusLine
@@ -171,7 +171,11 @@ class ConsoleApp(App["OpenRun | None"]):
                 notice.display = False
                 yield notice
                 yield Timeline(self.state, id="timeline")
-        yield Composer(self.state, confirm_approvals=self.settings.confirm_approvals)
+        yield Composer(
+            self.state,
+            confirm_approvals=self.settings.confirm_approvals,
+            key_label=composer_key_labels(self.settings.keys),
+        )
         yield StatusLine(id="status", show_age=self.show_event_age)
         yield Footer()
 
@@ -400,13 +404,7 @@ class ConsoleApp(App["OpenRun | None"]):
     def _on_send_result(self, message: SendResult) -> None:
         if not self.is_running:
             return  # a late message while the app shuts down
-        self.composer.on_send_result(message)
-        if message.conflict:
-            self.notify(message.error, severity="warning", timeout=8, markup=False)
-        elif message.arrived:
-            self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
-        elif message.ok and not message.draft_key.startswith("reply:"):
-            self.notify("Sent", timeout=2)
+        self.composer.settle(message)
 
     @on(SkipWait)
     def _on_skip(self, message: SkipWait) -> None:
@@ -418,41 +416,19 @@ class ConsoleApp(App["OpenRun | None"]):
     def _on_attach(self, message: AttachFile) -> None:
         if not self.is_running:
             return  # a late message while the app shuts down
-        path = str(Path(message.path).expanduser())
-        upload_id = f"{message.draft_key}|{path}"
-        if upload_id in self.composer.uploading:
-            return
-        self.composer.uploading[upload_id] = (Path(path).name or path, "starting…")
-        self.composer.show_files()
-        self.run_worker(self.controller.upload(path, upload_id), group="upload")
+        self.run_worker(self.controller.upload(message.path, message.upload), group="upload")
 
     @on(UploadProgress)
     def _on_upload_progress(self, message: UploadProgress) -> None:
         if not self.is_running:
             return  # a late message while the app shuts down
-        entry = self.composer.uploading.get(message.upload_id)
-        if entry is None:
-            return
-        width = 12
-        done = int(width * message.sent / max(1, message.total))
-        percent = 100 * message.sent // max(1, message.total)
-        bar = "█" * done + "░" * (width - done) + f" {percent}%"
-        self.composer.uploading[message.upload_id] = (entry[0], bar)
-        self.composer.show_files()
+        self.composer.upload_progress(message)
 
     @on(UploadDone)
     def _on_upload_done(self, message: UploadDone) -> None:
         if not self.is_running:
             return  # a late message while the app shuts down
-        self.composer.uploading.pop(message.upload_id, None)
-        draft_key = message.upload_id.split("|", 1)[0]
-        if message.ref is not None:
-            self.composer.add_file(draft_key, message.ref)
-        else:
-            self.composer.show_files()
-            self.composer.set_error(
-                f"Upload of {one_line(message.name, 60)} failed: {message.error}"
-            )
+        self.composer.upload_done(message)
 
     # --- panes ------------------------------------------------------------------------------
 
@@ -581,17 +557,7 @@ class ConsoleApp(App["OpenRun | None"]):
         search.focus()
 
     def action_attach(self) -> None:
-        pause = self.composer.selected
-        if pause is None or pause.kind != "reply":
-            return
-        key = pause.key
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.post_message(AttachFile(path, key))
-            self.composer.focus_control()
-
-        self.push_screen(Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen)
+        self.composer.ask_for_file()
 
     def action_remove_file(self) -> None:
         # In a prompt, the palette or the search box, and with no file attached, the key is

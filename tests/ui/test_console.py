@@ -7,7 +7,10 @@ from pathlib import Path
 
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.screens.prompts import Prompt
-from phrony_tui.ui.widgets.task_controls import AnswerInput, ApprovalControl, ConfirmBar, ReplyArea
+from phrony_tui.ui.widgets.pauses.answer import AnswerInput
+from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
+from phrony_tui.ui.widgets.pauses.confirm import ConfirmBar
+from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from phrony_tui.ui.widgets.timeline import SEARCH_SLICE, Timeline
 from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
 
@@ -20,8 +23,7 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         await pilot.press("ctrl+o")
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*str(tmp_path / "brief.txt"), "enter")
-        await until(pilot, lambda: any(app.composer.files.values()), what="upload finished")
-        await shows(pilot, app, "brief.txt")
+        await shows(pilot, app, "brief.txt ✕")  # uploaded and attached
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
         await pilot.press(*"What is [b]this[/b]?", "enter")
         await until(
@@ -33,7 +35,7 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         assert sent.status == 202 and sent.body["text"] == "What is [b]this[/b]?"
         assert sent.body["files"][0]["filename"] == "brief.txt"
         await shows(pilot, app, "What is [b]this[/b]?")  # literal, not bold markup
-        assert not any(app.composer.files.values()) and app.query_one(ReplyArea).text == ""
+        assert "brief.txt ✕" not in screen_text(app) and app.query_one(ReplyArea).text == ""
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply again")
         await pilot.press(*"done", "enter")
         await until(pilot, lambda: app.state.status == "Completed", what="completed")

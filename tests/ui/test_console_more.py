@@ -28,13 +28,10 @@ from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.config import load_settings
 from phrony_tui.ui.screens.detail import step_json
 from phrony_tui.ui.screens.prompts import Prompt
-from phrony_tui.ui.widgets.task_controls import (
-    ApprovalControl,
-    Chip,
-    ConfirmBar,
-    OptionsControl,
-    ReplyArea,
-)
+from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
+from phrony_tui.ui.widgets.pauses.confirm import ConfirmBar
+from phrony_tui.ui.widgets.pauses.options import OptionsControl
+from phrony_tui.ui.widgets.pauses.reply import Chip, ReplyArea
 from phrony_tui.ui.widgets.timeline import Timeline
 from tests.ui.helpers import SIZE, console, pause_kind, received, screen_text, shows, until
 
@@ -232,7 +229,7 @@ async def _attach(pilot: Pilot[None], app: ConsoleApp, name: str, count: int) ->
     await pilot.press(*name, "enter")
     await until(
         pilot,
-        lambda: sum(len(v) for v in app.composer.files.values()) == count,
+        lambda: len(app.query(Chip)) == count,
         what=f"{count} upload(s) finished",
     )
     await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
@@ -289,8 +286,7 @@ async def test_tab_completes_the_path_and_the_upload_shows_its_progress(
         await pilot.press("enter")
         await shows(pilot, app, "⇡ progress-report.bin", "%")
         assert any(bar in screen_text(app) for bar in ("█", "░"))
-        await until(pilot, lambda: app.composer.files, timeout=15, what="the upload done")
-        await shows(pilot, app, "progress-report.bin ✕")
+        await shows(pilot, app, "progress-report.bin ✕", timeout=15)
         assert "⇡" not in screen_text(app)
 
 
@@ -305,7 +301,7 @@ async def test_ctrl_x_in_the_reply_removes_the_last_file_and_keeps_the_draft(
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*"abc", "ctrl+x", "escape")
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="back in the reply")
-        assert sum(len(v) for v in app.composer.files.values()) == 2
+        assert len(app.query(Chip)) == 2
         await pilot.press("ctrl+x")
         await until(pilot, lambda: "second.txt" not in screen_text(app), what="last chip gone")
         await shows(pilot, app, "first.txt ✕")
@@ -330,7 +326,8 @@ async def test_n_and_shift_n_cycle_through_pending_tasks(sim: SimServer) -> None
     async with console(sim, "multi-agent") as (app, pilot):
         await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")
         keys = [p.key for p in app.composer.pauses]
-        start = keys.index(app.composer.selected_key or "")
+        assert app.composer.selected is not None
+        start = keys.index(app.composer.selected.key)
 
         async def press(key: str) -> None:
             # Keys go to the timeline: an answer input with focus would take the letter.
@@ -340,9 +337,13 @@ async def test_n_and_shift_n_cycle_through_pending_tasks(sim: SimServer) -> None
 
         async def selected_is(index: int) -> None:
             want = keys[index % 3]
-            await until(pilot, lambda: app.composer.selected_key == want, what=f"task {want}")
+            await until(
+                pilot,
+                lambda: app.composer.selected is not None and app.composer.selected.key == want,
+                what=f"task {want}",
+            )
             kind = str(pause_kind(app))
-            await shows(pilot, app, PROMPTS[kind], f"({index % 3 + 1} of 3 · n/N")
+            await shows(pilot, app, PROMPTS[kind], f"({index % 3 + 1} of 3 · n/ctrl+n next")
 
         await selected_is(start)
         await press("N")

@@ -1,0 +1,75 @@
+"""An approval: the held tool call, a comment, and a decision (approve or reject)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from ....session import UserTask
+from ...sanitize import clean, one_line, to_json
+from .base import KeyLabel, PauseView, hint
+
+
+class ToolCard(Static):
+    """The held tool call: name, operation and arguments, drawn literally."""
+
+    def __init__(self, task: UserTask) -> None:
+        tool = task.tool
+        text = Text()
+        if tool is not None:
+            text.append(one_line(tool.name or "tool", 60), style="bold")
+            if tool.operation_name:
+                text.append(" · " + one_line(tool.operation_name, 60), style="bold")
+            text.append("\n")
+            text.append(to_json(tool.arguments, limit=2000))
+        if task.prompt:
+            text.append("\n" + clean(task.prompt[:2000]), style="italic")
+        super().__init__(text, classes="tool-card")
+
+
+class ApprovalControl(Vertical, can_focus=True):
+    """``a`` approves, ``r`` rejects; each asks for one confirmation unless turned off."""
+
+    BINDINGS = [
+        Binding("a", "decide(True)", "Approve", id="task.approve"),
+        Binding("r", "decide(False)", "Reject", id="task.reject"),
+        Binding("c", "comment", "Comment", id="task.comment"),
+    ]
+
+    class Decided(Message):
+        def __init__(self, approved: bool) -> None:
+            super().__init__()
+            self.approved = approved
+
+    def __init__(self, task: UserTask, comment: str = "") -> None:
+        self.comment_input = Input(
+            comment, placeholder="Comment (optional, saved with the decision)", id="comment"
+        )
+        super().__init__(ToolCard(task), self.comment_input, classes="task-control")
+        self.user_task = task
+
+    def action_decide(self, approved: bool) -> None:
+        self.post_message(self.Decided(approved))
+
+    def action_comment(self) -> None:
+        self.comment_input.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the comment goes back to the decision keys."""
+        event.stop()
+        self.focus()
+
+
+class ApprovalView(PauseView):
+    def __init__(self, task: UserTask, comment: str, label: KeyLabel) -> None:
+        control = ApprovalControl(task, comment)
+        actions = hint(
+            label,
+            ("task.approve", "approve"),
+            ("task.reject", "reject"),
+            ("task.comment", "comment"),
+        )
+        super().__init__([control, Static(actions, classes="hint")], control)
