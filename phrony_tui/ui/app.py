@@ -45,7 +45,8 @@ from .sanitize import one_line, plain
 from .screens.detail import StepDetail, step_json
 from .screens.help import HelpScreen
 from .screens.prompts import Prompt
-from .widgets.composer import Composer, composer_key_labels
+from .widgets.composer import Composer
+from .widgets.pauses.choose import default_key_labels
 from .widgets.runs_tree import RunsTree
 from .widgets.session_panel import SessionHeader, TokenBar
 from .widgets.status_line import StatusLine
@@ -174,7 +175,7 @@ class ConsoleApp(App["OpenRun | None"]):
         yield Composer(
             self.state,
             confirm_approvals=self.settings.confirm_approvals,
-            key_label=composer_key_labels(self.settings.keys),
+            key_label=default_key_labels(self.settings.keys),
         )
         yield StatusLine(id="status", show_age=self.show_event_age)
         yield Footer()

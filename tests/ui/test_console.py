@@ -5,14 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+from textual.message import Message
+
+from phrony_tui.api import PhronyClient
 from phrony_tui.sim import SimServer
+from phrony_tui.ui.app import ConsoleApp
+from phrony_tui.ui.config import Settings
 from phrony_tui.ui.screens.prompts import Prompt
+from phrony_tui.ui.widgets.composer import Composer
 from phrony_tui.ui.widgets.pauses.answer import AnswerInput
 from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
 from phrony_tui.ui.widgets.pauses.confirm import ConfirmBar
 from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from phrony_tui.ui.widgets.timeline import SEARCH_SLICE, Timeline
-from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
+from tests.ui.helpers import SIZE, console, pause_kind, received, screen_text, shows, until
 
 
 async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
@@ -236,11 +243,41 @@ async def test_a_long_timeline_is_searched_without_freezing(sim: SimServer) -> N
 
 
 async def test_keys_can_be_remapped(sim: SimServer) -> None:
-    from phrony_tui.ui.config import Settings
-
     settings = Settings(keys={"task.approve": "ctrl+y"}, confirm_approvals=False)
     async with console(sim, "approval", settings=settings) as (app, pilot):
         await until(pilot, lambda: isinstance(app.focused, ApprovalControl))
         await pilot.press("t", "ctrl+y")
         await until(pilot, lambda: received(sim, app.run_id), what="approved without confirm")
         assert received(sim, app.run_id)[0].body["approved"] is True
+
+
+async def test_hints_name_the_keys_bound_after_a_remap(sim: SimServer) -> None:
+    settings = Settings(keys={"task.approve": "ctrl+a"})
+    async with console(sim, "approval", settings=settings) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ApprovalControl), what="approval")
+        await shows(pilot, app, "ctrl+a approve · r reject · c comment")
+        await pilot.press("ctrl+a")
+        await until(pilot, lambda: isinstance(app.focused, ConfirmBar), what="confirmation")
+        await shows(pilot, app, "Approve telegram · send_message with", "y/Enter confirm")
+        assert received(sim, app.run_id) == []
+
+
+async def test_keys_typed_as_the_reply_box_appears_land_in_it(sim: SimServer) -> None:
+    """Three letters arriving together the moment the pause opens (as a terminal delivers
+    them, with no pause between them) all reach the reply box."""
+    async with PhronyClient(sim.base_url, sim.api_key) as starter:
+        started = await starter.start_run(sim.agents["chat"])
+    app = ConsoleApp(PhronyClient(sim.base_url, sim.api_key), started.run_id, steady=True)
+    typed: list[str] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Composer.PauseOpened) and not typed:
+            typed.extend("hey")
+            for key in typed:
+                app.post_message(events.Key(key, key))
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: typed, what="the pause to open")
+        area = app.query_one(ReplyArea)
+        await until(pilot, lambda: area.text == "hey", what=f"all three keys, not {area.text!r}")
+        assert app.focused is area

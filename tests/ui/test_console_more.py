@@ -313,6 +313,70 @@ async def test_ctrl_x_in_the_reply_removes_the_last_file_and_keeps_the_draft(
         assert [f["filename"] for f in sent.body["files"]] == ["first.txt"]
 
 
+async def test_attaching_a_missing_file_or_a_folder_says_what_is_wrong(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "empty.txt").write_text("")
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        for name, told in [
+            ("no-such.txt", "No such file: no-such.txt"),
+            ("a-folder", "a-folder is a folder; attach a file inside it"),
+            ("empty.txt", "empty.txt is empty; there is nothing to attach"),
+        ]:
+            await pilot.press("ctrl+o")
+            await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+            await pilot.press(*name, "enter")
+            await shows(pilot, app, told)
+            await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
+            assert "Upload" not in screen_text(app) and "⇡" not in screen_text(app)
+        assert not [r for r in sim.world.received if r.path.startswith("/v1/file-library")]
+        assert not app.composer.has_unsent()  # nothing attached, nothing on its way
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+async def test_attaching_an_unreadable_file_says_so(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    secret = tmp_path / "locked.txt"
+    secret.write_text("private")
+    secret.chmod(0)
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+        await pilot.press(*"locked.txt", "enter")
+        await shows(pilot, app, "locked.txt cannot be read: permission denied")
+
+
+async def test_an_upload_on_its_way_or_an_attached_file_counts_as_unsent(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "slow.txt").write_text("x" * 1000)
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        assert not app.composer.has_unsent()
+        sim.faults.set("latency-ms", 400)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+        await pilot.press(*"slow.txt", "enter")
+        await shows(pilot, app, "⇡ slow.txt")
+        assert app.composer.has_unsent()  # on its way
+        await shows(pilot, app, "slow.txt ✕", timeout=15)
+        sim.faults.set("latency-ms", 0)
+        assert app.composer.has_unsent()  # attached, not sent
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
+        await pilot.press("ctrl+x")
+        await until(pilot, lambda: "slow.txt" not in screen_text(app), what="chip gone")
+        assert not app.composer.has_unsent()
+        await pilot.press(*"words")
+        assert app.composer.has_unsent() and "words" in app.composer.secrets()
+
+
 # --- several pending tasks ---------------------------------------------------------------------
 
 PROMPTS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -23,58 +23,22 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from ...api.models import MessageBody, TaskKind
 from ...session import InvalidAnswerError, SessionState, build_answer, build_reply
 from ...session.drafts import DraftKey, DraftKind, DraftStore, SendOutcome, UploadId
-from ..keys import APP_BINDINGS
 from ..messages import AttachFile, Send, SendResult, SkipWait, UploadDone, UploadProgress
 from ..pauses import Pause, headline, pauses
 from ..sanitize import one_line, plain
 from ..screens.prompts import Prompt
-from .pauses.alert import AckControl, AlertView
-from .pauses.answer import AnswerInput, AnswerView
-from .pauses.approval import ApprovalControl, ApprovalView
-from .pauses.base import KeyLabel, PauseView, key_labels
-from .pauses.confirm import ConfirmBar, ConfirmView
+from .pauses.alert import AckControl
+from .pauses.answer import AnswerInput
+from .pauses.approval import ApprovalControl
+from .pauses.base import KeyLabel, PauseView
+from .pauses.choose import default_key_labels, view_for
+from .pauses.confirm import ConfirmBar
 from .pauses.options import OptionsControl, OptionsView
-from .pauses.reply import FileChips, ReplyArea, ReplyView
+from .pauses.reply import FileChips, ReplyArea, ReplyView, file_problem
 from .pauses.timer import TimerView
-from .pauses.unanswerable import UnanswerableView
 
 IDLE = "No input needed right now."
 CARRY_ERROR = 20.0
-#: Every binding whose keys a composer hint names, with its default keys.
-HINTED_BINDINGS = [
-    *APP_BINDINGS,
-    *ReplyArea.BINDINGS,
-    *ApprovalControl.BINDINGS,
-    *ConfirmBar.BINDINGS,
-    *OptionsControl.BINDINGS,
-    *AckControl.BINDINGS,
-]
-
-
-def composer_key_labels(keymap: Mapping[str, str] | None = None) -> KeyLabel:
-    """Hint labels from the default keys, with a config's ``[keys]`` remapping over them."""
-    return key_labels(HINTED_BINDINGS, keymap)
-
-
-def file_problem(path: Path) -> str:
-    """Why ``path`` cannot be attached, or "" when it can (checked before any upload)."""
-    shown = one_line(str(path), 80)
-    try:
-        if not path.exists():
-            return f"No such file: {shown}"
-        if path.is_dir():
-            return f"{shown} is a folder; attach a file inside it"
-        if not path.is_file():
-            return f"{shown} is not a regular file"
-        with path.open("rb"):
-            pass
-        if path.stat().st_size == 0:
-            return f"{shown} is empty; there is nothing to attach"
-    except PermissionError:
-        return f"{shown} cannot be read: permission denied"
-    except OSError as exc:
-        return f"{shown} cannot be read: {one_line(exc.strerror or str(exc), 80)}"
-    return ""
 
 
 class Composer(Vertical):
@@ -97,7 +61,7 @@ class Composer(Vertical):
         super().__init__(id="composer")
         self.state = state
         self.confirm_approvals = confirm_approvals
-        self.key_label = key_label or composer_key_labels()
+        self.key_label = key_label or default_key_labels()
         self.drafts = DraftStore()
         self.pauses: list[Pause] = []
         self.selected_key: DraftKey | None = None
@@ -182,32 +146,12 @@ class Composer(Vertical):
         body.remove_children()
         carried, until = self._carried
         self.set_error(carried if time.monotonic() < until else "")
-        self._view = None if pause is None else self._view_for(pause)
+        self._view = (
+            None if pause is None else view_for(pause, self.drafts, self._decision, self.key_label)
+        )
         if self._view is not None:
             self._view.mount_into(body)
             self._show_files()
-
-    def _view_for(self, pause: Pause) -> PauseView:
-        label, key = self.key_label, pause.key
-        if pause.kind is DraftKind.REPLY:
-            return ReplyView(self.drafts.text(key), label)
-        if pause.kind is DraftKind.TIMER or pause.task is None:
-            return TimerView(pause.wait_until, label)
-        task = pause.task
-        if not task.api_completable:
-            return UnanswerableView(task)
-        if task.is_approval:
-            comment = self.drafts.text(key.comment)
-            if self._decision is not None:
-                return ConfirmView(task, self._decision, comment, label)
-            return ApprovalView(task, comment, label)
-        if task.kind == TaskKind.MULTI_OPTION:
-            return OptionsView(task, label)
-        if task.kind in (TaskKind.TEXT, TaskKind.AITL_ESCALATION, TaskKind.NUMBER):
-            return AnswerView(task, self.drafts.text(key), label)
-        if task.kind == TaskKind.ANOMALY_ALERT:
-            return AlertView(task, label)
-        return UnanswerableView(task)
 
     def tick(self) -> None:
         if isinstance(self._view, TimerView):

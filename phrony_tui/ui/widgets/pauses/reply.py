@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -104,3 +105,24 @@ class ReplyView(PauseView):
         """The draft after a send: what was typed meanwhile, without what was sent."""
         if self.area.text != text:
             self.area.load_text(text)
+
+
+def file_problem(path: Path) -> str:
+    """Why ``path`` cannot be attached, or "" when it can (checked before any upload)."""
+    shown = one_line(str(path), 80)
+    try:
+        if not path.exists():
+            return f"No such file: {shown}"
+        if path.is_dir():
+            return f"{shown} is a folder; attach a file inside it"
+        if not path.is_file():
+            return f"{shown} is not a regular file"
+        with path.open("rb"):
+            pass
+        if path.stat().st_size == 0:
+            return f"{shown} is empty; there is nothing to attach"
+    except PermissionError:
+        return f"{shown} cannot be read: permission denied"
+    except OSError as exc:
+        return f"{shown} cannot be read: {one_line(exc.strerror or str(exc), 80)}"
+    return ""
