@@ -3,10 +3,14 @@ server received and what the screen shows."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual import events
 from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.sim import SimServer
@@ -262,22 +266,39 @@ async def test_hints_name_the_keys_bound_after_a_remap(sim: SimServer) -> None:
         assert received(sim, app.run_id) == []
 
 
-async def test_keys_typed_as_the_reply_box_appears_land_in_it(sim: SimServer) -> None:
-    """Three letters arriving together the moment the pause opens (as a terminal delivers
-    them, with no pause between them) all reach the reply box."""
+@asynccontextmanager
+async def typed_as_it_opens(
+    sim: SimServer, scenario: str, keys: str
+) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
+    """The console on a new run of ``scenario``, with ``keys`` arriving together the moment the
+    first pause opens (as a terminal delivers them, with nothing in between)."""
     async with PhronyClient(sim.base_url, sim.api_key) as starter:
-        started = await starter.start_run(sim.agents["chat"])
+        started = await starter.start_run(sim.agents[scenario])
     app = ConsoleApp(PhronyClient(sim.base_url, sim.api_key), started.run_id, steady=True)
     typed: list[str] = []
 
     def hook(message: Message) -> None:
         if isinstance(message, Composer.PauseOpened) and not typed:
-            typed.extend("hey")
-            for key in typed:
+            typed.extend(keys)
+            for key in keys:
                 app.post_message(events.Key(key, key))
 
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await until(pilot, lambda: typed, what="the pause to open")
+        yield app, pilot
+
+
+async def test_keys_typed_as_the_reply_box_appears_land_in_it(sim: SimServer) -> None:
+    async with typed_as_it_opens(sim, "chat", "hey") as (app, pilot):
         area = app.query_one(ReplyArea)
         await until(pilot, lambda: area.text == "hey", what=f"all three keys, not {area.text!r}")
         assert app.focused is area
+
+
+async def test_a_comment_typed_as_the_approval_appears_lands_in_it(sim: SimServer) -> None:
+    async with typed_as_it_opens(sim, "approval", "cok") as (app, pilot):
+        comment = app.query_one("#comment", Input)
+        await until(pilot, lambda: comment.value == "ok", what=f"comment, not {comment.value!r}")
+        assert app.focused is comment and app.composer.pending_decision is None
+        await pilot.press("c", "a")  # in the comment, the decision keys are letters
+        assert comment.value == "okca" and app.composer.pending_decision is None

@@ -45,7 +45,8 @@ class Composer(Vertical):
     """Bottom pane: says what the run waits for and offers the controls for it."""
 
     class PauseOpened(Message):
-        """A new pause began and was selected (the screen may refresh its footer)."""
+        """A pause began; ``pause`` is the one selected now (the screen may refresh its
+        footer: other keys apply)."""
 
         def __init__(self, pause: Pause) -> None:
             super().__init__()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ....session import UserTask
@@ -36,7 +38,9 @@ class ApprovalControl(Vertical, can_focus=True):
     BINDINGS = [
         Binding("a", "decide(True)", "Approve", id="task.approve"),
         Binding("r", "decide(False)", "Reject", id="task.reject"),
-        Binding("c", "comment", "Comment", id="task.comment"),
+        # Priority: acted on as the key is read, so the letters typed right after it reach
+        # the comment (a plain binding acts only once the key has come back up the tree).
+        Binding("c", "comment", "Comment", id="task.comment", priority=True),
     ]
 
     class Decided(Message):
@@ -45,17 +49,20 @@ class ApprovalControl(Vertical, can_focus=True):
             self.approved = approved
 
     def __init__(self, task: UserTask, comment: str = "") -> None:
+        super().__init__(classes="task-control")
+        self.user_task = task
         self.comment_input = Input(
             comment, placeholder="Comment (optional, saved with the decision)", id="comment"
         )
-        super().__init__(ToolCard(task), self.comment_input, classes="task-control")
-        self.user_task = task
+        self.parts = [ToolCard(task), self.comment_input]
 
     def action_decide(self, approved: bool) -> None:
         self.post_message(self.Decided(approved))
 
     def action_comment(self) -> None:
-        self.comment_input.focus()
+        if self.app.focused is not self or not self.comment_input.is_attached:
+            raise SkipAction()  # typing in the comment: the letter is the comment's
+        self.screen.set_focus(self.comment_input)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the comment goes back to the decision keys."""
@@ -73,3 +80,8 @@ class ApprovalView(PauseView):
             ("task.comment", "comment"),
         )
         super().__init__([control, Static(actions, classes="hint")], control)
+        self.approval = control
+
+    def mount_into(self, parent: Widget) -> None:
+        super().mount_into(parent)
+        self.approval.mount_all(self.approval.parts)
