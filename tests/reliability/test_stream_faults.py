@@ -32,7 +32,7 @@ from phrony_tui.ui import feed
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.feed import BACKOFF_CAP
 from phrony_tui.ui.messages import ConnectionChanged
-from phrony_tui.ui.widgets.task_controls import ReplyArea
+from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from tests.reliability.helpers import FAST, converges
 from tests.ui.helpers import SIZE, console, screen_text, shows, until
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import events, on
@@ -147,7 +146,11 @@ class RunScreen(Screen[None]):
                 notice.display = False
                 yield notice
                 yield Timeline(self.state, id="timeline")
-        yield Composer(self.state, confirm_approvals=self.settings.confirm_approvals)
+        yield Composer(
+            self.state,
+            confirm_approvals=self.settings.confirm_approvals,
+            key_label=self.keys,
+        )
         yield StatusLine(id="status", show_age=self.show_event_age)
         yield Footer()
 
@@ -210,7 +213,7 @@ class RunScreen(Screen[None]):
             deciding=composer.pending_decision is not None,
             pauses=len(composer.pauses),
             timers=sum(1 for p in composer.pauses if p.kind == "timer"),
-            files=bool(pause and composer.files.get(pause.key)),
+            files=bool(pause and composer.drafts.files(pause.key)),
             filtered=self.timeline.run_filter is not None,
             typing=isinstance(focused, Input | TextArea),
         )
@@ -371,13 +374,7 @@ class RunScreen(Screen[None]):
 
     @live(SendResult)
     def _on_send_result(self, message: SendResult) -> None:
-        self.composer.on_send_result(message)
-        if message.conflict:
-            self.notify(message.error, severity="warning", timeout=8, markup=False)
-        elif message.arrived:
-            self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
-        elif message.ok and not message.draft_key.startswith("reply:"):
-            self.notify("Sent", timeout=2)
+        self.composer.settle(message)
         self._sync_footer()
 
     @live(SkipWait)
@@ -386,37 +383,15 @@ class RunScreen(Screen[None]):
 
     @live(AttachFile)
     def _on_attach(self, message: AttachFile) -> None:
-        path = str(Path(message.path).expanduser())
-        upload_id = f"{message.draft_key}|{path}"
-        if upload_id in self.composer.uploading:
-            return
-        self.composer.uploading[upload_id] = (Path(path).name or path, "starting…")
-        self.composer.show_files()
-        self.run_worker(self.controller.upload(path, upload_id), group="upload")
+        self.run_worker(self.controller.upload(message.path, message.upload), group="upload")
 
     @live(UploadProgress)
     def _on_upload_progress(self, message: UploadProgress) -> None:
-        entry = self.composer.uploading.get(message.upload_id)
-        if entry is None:
-            return
-        width = 12
-        done = int(width * message.sent / max(1, message.total))
-        percent = 100 * message.sent // max(1, message.total)
-        bar = "█" * done + "░" * (width - done) + f" {percent}%"
-        self.composer.uploading[message.upload_id] = (entry[0], bar)
-        self.composer.show_files()
+        self.composer.upload_progress(message)
 
     @live(UploadDone)
     def _on_upload_done(self, message: UploadDone) -> None:
-        self.composer.uploading.pop(message.upload_id, None)
-        draft_key = message.upload_id.split("|", 1)[0]
-        if message.ref is not None:
-            self.composer.add_file(draft_key, message.ref)
-        else:
-            self.composer.show_files()
-            self.composer.set_error(
-                f"Upload of {one_line(message.name, 60)} failed: {message.error}"
-            )
+        self.composer.upload_done(message)
         self._sync_footer()
 
     # --- panes ------------------------------------------------------------------------------
@@ -537,19 +512,7 @@ class RunScreen(Screen[None]):
         search.focus()
 
     def action_attach(self) -> None:
-        pause = self.composer.selected
-        if pause is None or pause.kind != "reply":
-            return
-        key = pause.key
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.post_message(AttachFile(path, key))
-            self.composer.focus_control()
-
-        self.app.push_screen(
-            Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen
-        )
+        self.composer.ask_for_file()
 
     def action_remove_file(self) -> None:
         # In a prompt, the palette or the search box, and with no file attached, the key is
