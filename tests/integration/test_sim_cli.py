@@ -8,8 +8,12 @@ import asyncio
 import subprocess
 import sys
 import time
+from datetime import datetime
+
+import pytest
 
 from phrony_tui.api import MessageBody, PhronyClient
+from phrony_tui.api.models import ItemType
 from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
 from tests.conftest import wait_status
@@ -34,16 +38,22 @@ async def test_same_seed_same_ids_other_seed_other_ids() -> None:
 
 
 async def test_the_speed_factor_sets_the_pace() -> None:
-    async def time_to_first_pause(speed: float) -> float:
+    """A wait of 6000 s in the script is 6000 s of the server's time at speed 1 and 60 s at
+    speed 100: the wait step says until when."""
+
+    async def timer_wait(speed: float) -> float:
         with SimServer(speed=speed, seed=1) as sim:
             async with PhronyClient(sim.base_url, sim.api_key) as client:
-                began = time.monotonic()
-                started = await client.start_run(sim.agents["approval"])
-                await wait_status(client, started.run_id, "WaitingForHITL", timeout=60)
-                return time.monotonic() - began
+                started = await client.start_run(sim.agents["timer"], {"seconds": 6000})
+                conv = await wait_status(client, started.run_id, "WaitingForTimer", timeout=60)
+                wait = next(i for i in conv.items if i.type == ItemType.WAIT)
+                assert wait.started_at is not None
+                until = datetime.fromisoformat(wait.content["wait_until"])
+                return (until - datetime.fromisoformat(wait.started_at)).total_seconds()
 
-    slow, fast = await time_to_first_pause(1), await time_to_first_pause(200)
-    assert slow > 4 * fast  # the script's pauses shrink with the speed
+    slow, fast = await asyncio.gather(timer_wait(1), timer_wait(100))
+    assert slow == pytest.approx(6000, abs=1)
+    assert fast == pytest.approx(60, abs=1)
 
 
 async def test_input_route_and_a_bodiless_skip(client: PhronyClient, sim: SimServer) -> None:
