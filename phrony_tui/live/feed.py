@@ -20,17 +20,11 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 
-from ..api import EventStream, MalformedEvent, PhronyClient, StreamEvent
-from ..api.errors import (
-    APIStatusError,
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    PhronyError,
-    StreamTimeoutError,
-)
+from ..api import PhronyClient
+from ..api.errors import APIStatusError, PhronyError
 from ..api.models import is_terminal
 from .describe import describe
+from .link import FATAL, Link, Timing
 from .outbox import Outbox
 from .retry import BACKOFF_BASE, backoff, bounded, retry_advice
 from .updates import Connection, ConnState, Loaded, Update
@@ -44,17 +38,6 @@ SILENT_AFTER = 20.0
 #: Failures in a row before the conversation is polled between tries.
 POLL_AFTER = 3
 POLL_INTERVAL = 3.0
-#: A connection up this long, or one that carried an event, counts as healthy: the backoff
-#: starts over after it. Heartbeats alone do not: a server that flaps between a heartbeat
-#: and a drop is backed off from ever longer.
-HEALTHY_AFTER = 5.0
-#: Fetches asked for within this long of the last one go as one.
-REFRESH_GAP = 0.25
-FATAL = (AuthenticationError, PermissionDeniedError, NotFoundError)
-
-
-def ends_session(event: StreamEvent) -> bool:
-    return event.kind == "session" and is_terminal(event.data.get("status"))
 
 
 class LiveFeed:
@@ -80,6 +63,7 @@ class LiveFeed:
         self.poll_interval = poll_interval
         self.backoff_base = backoff_base
         self.silent_after = silent_after
+        self._timing = Timing(stall_timeout, silent_after, backoff_base)
         #: The session ended, and the owner (``final``) or the feed holds its last conversation.
         self._ended = final
         self._final_loaded = final
@@ -87,12 +71,7 @@ class LiveFeed:
         self._iterating = False
         self._wake = asyncio.Event()
         self._want = asyncio.Event()  # a fresh conversation is wanted
-        self._last_item = 0.0
-        self._opened = 0.0
-        self._events_read = 0
-        self._announced = False  # LIVE was said on this connection
-        self._silent = False
-        self._paused = False
+        self._link: Link | None = None  # the last connection
 
     @property
     def seq(self) -> int:
@@ -109,6 +88,8 @@ class LiveFeed:
         self._want.set()
 
     async def updates(self) -> AsyncIterator[Update]:
+        """What happened since the last pull, in order; it ends after FINISHED or OFFLINE.
+        Nothing waits for the owner but the events, and those only past ``MAX_BATCH``."""
         if self._iterating:
             raise RuntimeError("this feed is being iterated already")
         self._iterating = True
@@ -146,12 +127,14 @@ class LiveFeed:
             retry_after: float | None = None  # this attempt's ``Retry-After``, if any
             self._wake.clear()  # a wake from now on, during the attempt too, cuts the next wait
             self._put(Connection(ConnState.CONNECTING, detail))
-            self._opened = 0.0
+            self._link = None
             try:
                 async with self.client.stream(self.run_id) as stream:
+                    self._link = Link(stream, self._outbox, self._load, self._want, self._timing)
                     try:
-                        await self._live(stream)
+                        await self._link.run()
                     finally:
+                        self._ended = self._ended or self._link.heard_end
                         if stream.retry_ms is not None:
                             advice = retry_advice(stream.retry_ms)
                 detail = "stream closed"
@@ -164,7 +147,7 @@ class LiveFeed:
                 retry_after = exc.retry_after
             except PhronyError as exc:
                 detail = describe(exc)
-            if self._healthy():
+            if self._link is not None and self._link.healthy:
                 attempt = 0  # it carried traffic: back off from scratch
             if self._ended and await self._finish():
                 return
@@ -188,23 +171,19 @@ class LiveFeed:
         except PhronyError:
             pass  # the next try will tell
 
-    def _healthy(self) -> bool:
-        if not self._opened:
-            return False
-        return bool(self._events_read) or time.monotonic() - self._opened >= HEALTHY_AFTER
-
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=max(seconds, 0.0))
 
-    async def _load(self) -> None:
+    async def _load(self) -> bool:
         """One request: the conversation, handed out with the last event number read before
-        it was asked for."""
+        it was asked for. True if it shows the session ended."""
         after = self._outbox.seq
         conversation = await self.client.load_conversation(self.run_id)
         if is_terminal(conversation.session.status):
             self._ended = self._final_loaded = True
         self._put(Loaded(conversation, after))
+        return self._final_loaded
 
     async def _poll(self, duration: float, detail: str) -> None:
         """Poll the conversation until the next stream try, one request each time, never
@@ -254,90 +233,3 @@ class LiveFeed:
                 return False
         self._put(Connection(ConnState.FINISHED))
         return True
-
-    # --- one connection ---------------------------------------------------------------------
-
-    async def _live(self, stream: EventStream) -> None:
-        """Connected: read the stream, load the conversation, watch for a stall, until the
-        stream ends, fails, or the session ends."""
-        self._opened = self._last_item = time.monotonic()
-        self._events_read = 0
-        self._announced = self._silent = self._paused = False
-        self._want.set()
-        tasks = {
-            asyncio.create_task(self._read(stream)),
-            asyncio.create_task(self._snapshots()),
-            asyncio.create_task(self._watch()),
-        }
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                task.result()  # a failure of any of them ends the connection
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _read(self, stream: EventStream) -> None:
-        outbox = self._outbox
-        async for item in stream:
-            self._last_item = time.monotonic()
-            if self._silent:
-                self._silent = False
-                self._put(Connection(ConnState.LIVE))
-            if isinstance(item, StreamEvent):
-                self._events_read += 1
-                outbox.event(item)
-                if ends_session(item):
-                    self._ended = True
-                    return
-            elif isinstance(item, MalformedEvent):
-                outbox.malformed()
-                self._want.set()  # what it said is only in the conversation now
-            if outbox.full:
-                self._paused = True
-                try:
-                    await outbox.room()
-                finally:
-                    self._paused = False
-                    self._last_item = time.monotonic()
-
-    async def _snapshots(self) -> None:
-        """Load the conversation whenever one is wanted; LIVE once the first is out. Returns
-        when the session has ended."""
-        failures = 0
-        while True:
-            await self._want.wait()
-            self._want.clear()
-            try:
-                await self._load()
-            except FATAL:
-                raise
-            except PhronyError as exc:
-                self._want.set()
-                hint = bounded(exc.retry_after) if isinstance(exc, APIStatusError) else 0.0
-                await asyncio.sleep(backoff(failures, hint, self.backoff_base))
-                failures += 1
-                continue
-            failures = 0
-            if self._ended:
-                return
-            if not self._announced:
-                self._announced = True
-                self._put(Connection(ConnState.LIVE))
-            await asyncio.sleep(REFRESH_GAP)
-
-    async def _watch(self) -> None:
-        """A stream that stalls or trickles (bytes but no complete event) is dead; before
-        that, one quiet for longer than a heartbeat is said to be."""
-        tick = min(1.0, self.stall_timeout / 4, self.silent_after / 4)
-        while True:
-            await asyncio.sleep(tick)
-            if self._paused:
-                continue  # the owner is behind: not reading is ours, not the server's
-            idle = time.monotonic() - self._last_item
-            if idle > self.stall_timeout:
-                raise StreamTimeoutError(f"no event or heartbeat for {self.stall_timeout:g} s")
-            if idle >= self.silent_after and self._announced and not self._silent:
-                self._silent = True
-                self._put(Connection(ConnState.SILENT, since=self._last_item))
