@@ -27,8 +27,9 @@ class Follower:
     so a snapshot can be rebased under those read after its fetch began), snapshots replace
     the state, an event that cannot be applied asks the feed for the conversation."""
 
-    def __init__(self, feed: LiveFeed) -> None:
+    def __init__(self, feed: LiveFeed, *, refresh: bool = True) -> None:
         self.feed = feed
+        self.refresh = refresh
         self.state = SessionState()
         self.states: list[Connection] = []
         #: Each connection state with the moment it was pulled (to read the waits it reports).
@@ -56,7 +57,7 @@ class Follower:
             for seq, event in enumerate(update.events, update.first_seq):
                 self.events += 1
                 self._log.append((seq, event))
-                if self.state.apply_event(event).reconcile:
+                if self.state.apply_event(event).reconcile and self.refresh:
                     self.feed.refresh()
         elif isinstance(update, Loaded):
             self.snapshots += 1
