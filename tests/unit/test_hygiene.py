@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "phrony_tui"
 
 
-@pytest.mark.parametrize("layer", ["api", "session", "sim"])
+@pytest.mark.parametrize("layer", ["api", "session", "sim", "live"])
 def test_layer_does_not_import_textual(layer: str) -> None:
     code = (
         f"import sys, phrony_tui.{layer}; "
@@ -23,7 +23,7 @@ def test_layer_does_not_import_textual(layer: str) -> None:
     assert out.stdout.strip() == ""
 
 
-@pytest.mark.parametrize("layer", ["api", "session", "sim"])
+@pytest.mark.parametrize("layer", ["api", "session", "sim", "live"])
 def test_layer_source_has_no_textual_or_ui_import(layer: str) -> None:
     for path in (PACKAGE / layer).rglob("*.py"):
         tree = ast.parse(path.read_text())
