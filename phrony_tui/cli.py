@@ -66,7 +66,7 @@ def port_number(value: str) -> int:
 def _show(text: str) -> None:
     """Print a multi-line block (the banner) with each line cleaned and bounded."""
     from .crash import LINE_LIMIT
-    from .ui.sanitize import clean
+    from .text import clean
 
     for line in text.splitlines() or [""]:
         cut = clean(line)[:LINE_LIMIT]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from .ui.sanitize import clean, one_line
+from .text import clean, one_line
 
 #: The exit status of an unexpected error (``EX_SOFTWARE`` in BSD's sysexits).
 CRASH_EXIT = 70

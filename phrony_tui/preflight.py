@@ -17,7 +17,7 @@ from .api.errors import (
     PermissionDeniedError,
     PhronyError,
 )
-from .ui.sanitize import one_line
+from .text import one_line
 
 #: At open a busy server (429/503) is asked this many times in all, each wait at most
 #: ``MAX_OPEN_WAIT`` seconds: longer than that, a person would rather be told and retry later.

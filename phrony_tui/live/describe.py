@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from ..api.errors import APIStatusError
+from ..text import one_line
 
 LIMIT = 300
 
@@ -16,19 +15,4 @@ def describe(error: BaseException) -> str:
         text = f"{error.status}: {error.message or 'request failed'}"
     else:
         text = str(error) or type(error).__name__
-    return _one_line(text, LIMIT)
-
-
-def _one_line(value: str, limit: int) -> str:
-    flat = " ".join("".join(map(_visible, value[: limit * 4])).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _visible(char: str) -> str:
-    """Controls (C0, DEL, C1) and format characters (bidi overrides among them) are shown as
-    their code point, so nothing the server wrote can drive a terminal."""
-    if char in "\t\n":
-        return " "
-    if unicodedata.category(char) in ("Cc", "Cf"):
-        return f"⟨U+{ord(char):04X}⟩"
-    return char
+    return one_line(text, LIMIT)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from ..api import PhronyClient
 from ..api.errors import APIStatusError, PhronyError
@@ -87,7 +87,7 @@ class LiveFeed:
         ``Loaded``. Many asks close together make one fetch."""
         self._want.set()
 
-    async def updates(self) -> AsyncIterator[Update]:
+    async def updates(self) -> AsyncGenerator[Update, None]:
         """What happened since the last pull, in order; it ends after FINISHED or OFFLINE.
         Nothing waits for the owner but the events, and those only past ``MAX_BATCH``."""
         if self._iterating:

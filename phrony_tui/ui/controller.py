@@ -18,30 +18,22 @@ from ..api import PhronyClient
 from ..api.compact import steps_of
 from ..api.errors import (
     APIConnectionError,
-    APIStatusError,
     ConflictError,
     PhronyError,
     RateLimitError,
     ServerError,
 )
 from ..api.models import ItemType, MessageBody, same_type
+from ..live.describe import describe
 from ..preflight import ConsoleError, preflight
 from ..session.drafts import DraftKey, DraftKind, SendOutcome, UploadId
 from .messages import Reconcile, RunChecked, SendResult, SnapshotLoaded, UploadDone, UploadProgress
-from .sanitize import one_line
 
 MAX_RETRY_AFTER = 10.0
 SEND_ATTEMPTS = 3
 #: After an ambiguous failure the timeline is read at these delays (s) before "not
 #: delivered" is concluded: the API answers 202 and may apply a message a moment later.
 ARRIVAL_CHECKS = (0.0, 0.5, 1.5)
-
-
-def describe(error: BaseException) -> str:
-    """A short, safe sentence for the status area (the key never appears in errors)."""
-    if isinstance(error, APIStatusError):
-        return one_line(f"{error.status}: {error.message or 'request failed'}", 300)
-    return one_line(str(error) or type(error).__name__, 300)
 
 
 _ANSWER_FIELDS = ("approved", "selectedOptionId", "textValue", "numberValue")
@@ -65,20 +57,19 @@ class Controller:
         client: PhronyClient,
         run_id: str,
         post: Callable[[Message], bool],
-        events_applied: Callable[[], int],
     ) -> None:
         self.client = client
         self.run_id = run_id
         self.post = post
-        self.events_applied = events_applied
 
-    async def snapshot(self) -> None:
-        start = self.events_applied()
+    async def snapshot(self, after_seq: int) -> None:
+        """The conversation, fetched while the stream worker is stopped; ``after_seq`` is the
+        last event number applied when the fetch began."""
         try:
             conversation = await self.client.load_conversation(self.run_id)
         except PhronyError:
-            return  # the stream worker reports connection trouble
-        self.post(SnapshotLoaded(conversation, start))
+            return  # the stream worker reported why it stopped
+        self.post(SnapshotLoaded(conversation, after_seq))
 
     async def check_run(self, run_id: str) -> None:
         """Load another run for the console to switch to, or say why it cannot be opened."""

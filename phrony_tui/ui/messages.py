@@ -2,42 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from textual.message import Message
 
 from ..api.compact import Snapshot
-from ..api.models import FileRef, MessageBody, StreamEvent
+from ..api.models import FileRef, MessageBody
+from ..live import Update
 from ..session.drafts import DraftKey, SendOutcome, UploadId
 
 
-class StreamBatch(Message):
-    """Events the stream worker parsed since its last post (a few tens of milliseconds)."""
+class FeedUpdate(Message):
+    """One update of the stream worker (events, a fresh conversation, the connection).
+    ``applied`` is set once the screen has handled it: the worker pulls the next batch only
+    then, so a burst that arrives while the screen is busy becomes one batch."""
 
-    def __init__(self, events: list[StreamEvent], malformed: int) -> None:
+    def __init__(self, update: Update) -> None:
         super().__init__()
-        self.events = events
-        self.malformed = malformed
-
-
-class ConnectionChanged(Message):
-    """live / connecting / reconnecting / polling / offline / finished, with a detail."""
-
-    def __init__(self, state: str, detail: str = "", retry_in: float | None = None) -> None:
-        super().__init__()
-        self.state = state
-        self.detail = detail
-        self.retry_in = retry_in
+        self.update = update
+        self.applied = asyncio.Event()
 
 
 class SnapshotLoaded(Message):
-    """A fresh ``/conversation``: the truth to rebuild from. ``start`` is the number of events
-    the app had applied when the fetch began: later ones may be newer than the snapshot."""
+    """A ``/conversation`` fetched outside the stream worker (after it stopped).
+    ``after_seq`` is the last event number applied when the fetch began."""
 
-    def __init__(self, conversation: Snapshot, start: int) -> None:
+    def __init__(self, conversation: Snapshot, after_seq: int) -> None:
         super().__init__()
         self.conversation = conversation
-        self.start = start
+        self.after_seq = after_seq
 
 
 class OpenRun(Message):

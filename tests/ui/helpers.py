@@ -8,6 +8,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import App
@@ -15,26 +16,54 @@ from textual.notifications import Notify
 from textual.pilot import Pilot
 
 from phrony_tui.api import PhronyClient
+from phrony_tui.live import Connection
 from phrony_tui.sim import SimServer
 from phrony_tui.sim.world import Received
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.config import Settings
+from phrony_tui.ui.messages import FeedUpdate
 
 os.environ["TZ"] = "UTC"
 time.tzset()
 
 SIZE = (140, 40)
 _NOTICES: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
+_CONNECTIONS: weakref.WeakKeyDictionary[App[Any], list[Seen]] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A connection update the stream worker posted, and when it was posted."""
+
+    at: float
+    update: Connection
+
+    @property
+    def retry_in(self) -> float | None:
+        """The wait it announced before the next try, counted from when it was posted."""
+        at = self.update.retry_at
+        return None if at is None else at - self.at
+
+    @property
+    def state(self) -> str:
+        return self.update.state.value
+
+    @property
+    def detail(self) -> str:
+        return self.update.detail
 
 
 def recording(app: App[Any]) -> Callable[[Any], None]:
-    """A ``run_test`` message hook that keeps the app's notifications (toasts), which
-    ``run_test`` does not draw."""
-    seen = _NOTICES.setdefault(app, [])
+    """A ``run_test`` message hook that keeps the app's notifications (toasts, which
+    ``run_test`` does not draw) and the stream worker's connection updates."""
+    notes = _NOTICES.setdefault(app, [])
+    connections = _CONNECTIONS.setdefault(app, [])
 
     def hook(message: Any) -> None:
         if isinstance(message, Notify):
-            seen.append(message.notification.message)
+            notes.append(message.notification.message)
+        elif isinstance(message, FeedUpdate) and isinstance(message.update, Connection):
+            connections.append(Seen(time.monotonic(), message.update))
 
     return hook
 
@@ -42,6 +71,11 @@ def recording(app: App[Any]) -> Callable[[Any], None]:
 def notices(app: App[Any]) -> list[str]:
     """Every notification the app showed so far, oldest first."""
     return _NOTICES.get(app, [])
+
+
+def connections(app: App[Any]) -> list[Seen]:
+    """Every connection update the stream worker posted so far, oldest first."""
+    return _CONNECTIONS.get(app, [])
 
 
 @asynccontextmanager

@@ -3,9 +3,9 @@ stream worker. Each open run is a ``RunScreen`` with its own state, drafts and s
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual import events, on
@@ -19,20 +19,23 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea, Tree
 from textual.worker import Worker
 
-from ...api import PhronyClient, StreamEvent
-from ...api.compact import CompactConversation, Snapshot
-from ...api.heap import Settler, collector_paused
+from ...api import PhronyClient
+from ...api.compact import Snapshot
+from ...api.heap import Settler
 from ...api.models import ItemType, is_terminal
-from ...session import Change, SessionState
+from ...live import Connection, ConnState, Events, LiveFeed, Loaded
+from ...live.feed import POLL_INTERVAL, STALL_TIMEOUT
+from ...live.retry import BACKOFF_BASE
+from ...session import Change
+from ...session.rebase import Rebaser
 from ..actions import Situation, Where
 from ..clipboard import copy_text, exact_json
 from ..config import Settings
 from ..controller import Controller
-from ..feed import BACKOFF_BASE, POLL_INTERVAL, STALL_TIMEOUT, StreamFeed
 from ..keys import KeyLabels, bindings, by_action
 from ..messages import (
     AttachFile,
-    ConnectionChanged,
+    FeedUpdate,
     OpenRun,
     Reconcile,
     RunChecked,
@@ -40,7 +43,6 @@ from ..messages import (
     SendResult,
     SkipWait,
     SnapshotLoaded,
-    StreamBatch,
     UploadDone,
     UploadProgress,
 )
@@ -54,8 +56,6 @@ from .detail import StepDetail
 from .prompts import Prompt
 
 RECONCILE_DEBOUNCE = 0.25
-EVENT_LOG = 5_000
-BIG_SNAPSHOT = 10_000
 #: Narrower than this, the left pane hides itself (a key shows it again).
 PANE_HIDES_BELOW = 70
 REDACTED = (
@@ -110,7 +110,8 @@ class RunScreen(Screen[None]):
         self.settings = settings
         self.keys = KeyLabels(settings.keys)
         self.initial = initial
-        self.state = SessionState()
+        self.rebaser = Rebaser(pause_collector=True)
+        self.state = self.rebaser.state
         self.malformed = 0
         self._settler = Settler()
         self._feed_worker: Worker[None] | None = None
@@ -118,20 +119,9 @@ class RunScreen(Screen[None]):
         self._pane_choice: bool | None = None
         self._situation: Situation | None = None
         self.show_event_age = show_event_age
-        self._applied = 0
-        self._event_log: deque[tuple[int, StreamEvent]] = deque(maxlen=EVENT_LOG)
-        self._snapshot_start = -1
-        self.controller = Controller(client, run_id, self.post_message, self._events_applied)
-        self.feed = StreamFeed(
-            client,
-            run_id,
-            self.post_message,
-            self._finished,
-            self._events_applied,
-            stall_timeout=stall_timeout,
-            poll_interval=poll_interval,
-            backoff_base=backoff_base,
-        )
+        self.controller = Controller(client, run_id, self.post_message)
+        self._timing = (stall_timeout, poll_interval, backoff_base)
+        self.feed = self._new_feed(final=False)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -169,8 +159,12 @@ class RunScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"run {self.run_id}"
         if self.initial is not None:
-            self._apply(self._replace_state(self.initial))
-            self.feed.snapshot_is_final = is_terminal(self.initial.session.status)
+            change = self.rebaser.apply_snapshot(self.initial, self.rebaser.last_seq)
+            if change is not None:
+                self._apply(change)
+            if is_terminal(self.initial.session.status):
+                # The final conversation is here already: the feed opens no stream.
+                self.feed = self._new_feed(final=True)
             self.initial = None  # the state holds it now
         self._start_feed()
         self.set_interval(1.0, self._tick)
@@ -187,9 +181,6 @@ class RunScreen(Screen[None]):
     def _place_pane(self) -> None:
         wide = self.size.width >= PANE_HIDES_BELOW
         self.query_one("#left").display = wide if self._pane_choice is None else self._pane_choice
-
-    def _finished(self) -> bool:
-        return is_terminal(self.state.status)
 
     def _tick(self) -> None:
         self.status_line.tick()
@@ -282,59 +273,69 @@ class RunScreen(Screen[None]):
             return True
         return isinstance(focused, TextArea) and bool(focused.text)
 
-    def _events_applied(self) -> int:
-        return self._applied
+    def _new_feed(self, *, final: bool) -> LiveFeed:
+        stall, poll, backoff = self._timing
+        return LiveFeed(
+            self.client,
+            self.run_id,
+            final=final,
+            stall_timeout=stall,
+            poll_interval=poll,
+            backoff_base=backoff,
+        )
+
+    async def _follow(self) -> None:
+        """The stream worker's pump: each update goes to the screen as a message, and the next
+        one is pulled only once a batch of events has been applied (back-pressure: what
+        arrives meanwhile waits in the feed as one batch)."""
+        async with contextlib.aclosing(self.feed.updates()) as updates:
+            async for update in updates:
+                message = FeedUpdate(update)
+                if not self.post_message(message):
+                    return
+                if isinstance(update, Events):
+                    await message.applied.wait()
+
+    @on(FeedUpdate)
+    def _on_feed(self, message: FeedUpdate) -> None:
+        try:
+            if not self.is_attached:
+                return
+            update = message.update
+            if isinstance(update, Events):
+                self._on_events(update)
+            elif isinstance(update, Loaded):
+                self._on_loaded(update.conversation, update.after_seq)
+            else:
+                self._on_connection(update)
+        finally:
+            message.applied.set()
+
+    def _on_events(self, update: Events) -> None:
+        change = self.rebaser.apply_events(update.events, update.first_seq)
+        if update.malformed:
+            self.malformed += update.malformed
+            self.status_line.malformed = self.malformed
+        if update.events:
+            self.status_line.last_event = time.monotonic()
+        self._apply(change)
+
+    def _on_loaded(self, conversation: Snapshot, after_seq: int) -> None:
+        """The truth replaces the state, with the events read since its fetch began on top;
+        a snapshot older than one applied already is ignored."""
+        change = self.rebaser.apply_snapshot(conversation, after_seq)
+        if change is None:
+            return
+        again = change.reconcile  # the event log was cut meanwhile: fetch once more
+        change.reconcile = False
+        self._apply(change)
+        self._settler.review_soon()  # what the old state held may sit among frozen objects
+        if again:
+            self._schedule_reconcile()
 
     @live(SnapshotLoaded)
     def _on_snapshot(self, message: SnapshotLoaded) -> None:
-        """The truth replaces the state, unless a snapshot fetched later was applied already.
-        Events applied since this one's fetch began may be newer than it, so they go on top
-        again (every merge is monotonic)."""
-        if message.start < self._snapshot_start:
-            return
-        self._snapshot_start = message.start
-        log = self._event_log
-        missing = bool(log) and log[0][0] > message.start + 1  # the log was cut meanwhile
-        while log and log[0][0] <= message.start:
-            log.popleft()
-        change = self._replace_state(message.conversation, [event for _, event in log])
-        change.reconcile = False
-        self._apply(change)
-        self._settler.review_soon()
-        if missing:
-            self._schedule_reconcile()
-
-    def _replace_state(self, conversation: Snapshot, events: Iterable[StreamEvent] = ()) -> Change:
-        steps = (
-            conversation.steps
-            if isinstance(conversation, CompactConversation)
-            else conversation.items
-        )
-        with collector_paused(len(steps) >= BIG_SNAPSHOT):
-            change = self.state.apply_conversation(conversation)
-            for event in events:
-                change.merge(self.state.apply_event(event))
-        return change
-
-    @on(StreamBatch)
-    def _on_batch(self, message: StreamBatch) -> None:
-        self.feed.consumed()  # runs before any await: the next batch waits for this one
-        if not self.is_attached:
-            return
-        total = Change()
-        for event in message.events:
-            self._applied += 1
-            self._event_log.append((self._applied, event))
-            total.merge(self.state.apply_event(event))
-        if message.malformed:
-            self.malformed += message.malformed
-            self.status_line.malformed = self.malformed
-            total.reconcile = True
-        if message.events:
-            self.status_line.last_event = time.monotonic()
-        self._apply(total)
-        if total.reconcile:
-            self._schedule_reconcile()
+        self._on_loaded(message.conversation, message.after_seq)
 
     @live(Reconcile)
     def _on_reconcile(self, message: Reconcile) -> None:
@@ -347,19 +348,23 @@ class RunScreen(Screen[None]):
 
     def _reconcile_now(self) -> None:
         self._reconcile_timer = None
-        if self.is_attached:
-            self.run_worker(self.controller.snapshot(), group="reconcile")
+        if not self.is_attached:
+            return
+        if self._feed_worker is not None and not self._feed_worker.is_finished:
+            self.feed.refresh()  # it comes back as a Loaded update
+        else:
+            after = self.rebaser.last_seq
+            self.run_worker(self.controller.snapshot(after), group="reconcile")
 
-    @live(ConnectionChanged)
-    def _on_connection(self, message: ConnectionChanged) -> None:
+    def _on_connection(self, update: Connection) -> None:
         line = self.status_line
-        line.connection = message.state
-        line.detail = message.detail
-        line.retry_at = (time.monotonic() + message.retry_in) if message.retry_in else None
+        line.connection = update.state.value
+        line.detail = update.detail
+        line.retry_at = update.retry_at
         line.tick()
-        if message.state == "offline":
+        if update.state is ConnState.OFFLINE:
             self.notify(
-                f"Live updates stopped: {message.detail}",
+                f"Live updates stopped: {update.detail}",
                 severity="error",
                 markup=False,
                 timeout=10,
@@ -524,16 +529,17 @@ class RunScreen(Screen[None]):
 
     def _start_feed(self) -> None:
         self._feed_worker = self.run_worker(
-            self.feed.run(), name="stream", group="stream", exclusive=True
+            self._follow(), name="stream", group="stream", exclusive=True
         )
 
     def action_reconnect(self) -> None:
-        """Try the stream now: wake the worker from its wait, or start it again after it
-        stopped (a refused key that has since been restored, say)."""
-        if self._feed_worker and self._feed_worker.is_finished and not self._finished():
+        """Try the stream now: cut the feed's wait, or start it again after it stopped (a
+        refused key that has since been restored, say)."""
+        stopped = self._feed_worker is not None and self._feed_worker.is_finished
+        if stopped and not is_terminal(self.state.status):
             self._start_feed()
         else:
-            self.feed.wake.set()
+            self.feed.wake()
 
     def action_open_run(self) -> None:
         """A run of this session shows in the timeline; any other run replaces this one

@@ -1,0 +1,35 @@
+"""Untrusted text made safe for a terminal: no control byte, no bidi override reaches it.
+Everything from the server, file names and error bodies goes through here, on the screen and on
+the command line alike."""
+
+from __future__ import annotations
+
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+
+
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x20):
+        if code not in (0x09, 0x0A):
+            table[code] = chr(0x2400 + code)  # control pictures: ␀ ␛ …
+    table[0x7F] = "␡"
+    for code in range(0x80, 0xA0):
+        table[code] = f"⟨{code:02X}⟩"
+    for code in _BIDI:
+        table[code] = f"⟨U+{code:04X}⟩"
+    return table
+
+
+_TABLE = _table()
+
+
+def clean(value: str) -> str:
+    """Control characters (C0 but newline and tab, DEL, C1) and bidi controls become visible
+    placeholders; an ESC sequence shows as ``␛[2J`` and does nothing."""
+    return value.translate(_TABLE)
+
+
+def one_line(value: str, limit: int = 300) -> str:
+    """A single clean line, shortened to ``limit`` characters."""
+    flat = " ".join(clean(value[: limit * 4]).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
