@@ -293,7 +293,7 @@ class Timeline(ScrollView, can_focus=True):
             else:
                 body = self._body(item_id)
                 strip = body[sub - 1] if sub - 1 < len(body) else Strip.blank(width, base)
-                strip = strip.extend_cell_length(width, base).crop(0, width)
+                strip = strip.apply_style(base).extend_cell_length(width, base).crop(0, width)
             self._cache[key] = strip
         return strip
 
@@ -310,7 +310,9 @@ class Timeline(ScrollView, can_focus=True):
         return self._strip(list(text.render(self.app.console)), width, base, selected)
 
     def _strip(self, segments: list[Segment], width: int, base: Style, selected: bool) -> Strip:
-        strip = Strip(segments).crop_extend(0, width, base)
+        # Every segment gets the widget's style underneath: nothing is left to the terminal's
+        # default colours, and filters (NO_COLOR's monochrome) always find a style.
+        strip = Strip(Segment.apply_style(segments, style=base)).crop_extend(0, width, base)
         if selected:
             strip = strip.apply_style(SELECTED if self.has_focus else SELECTED_BLURRED)
         return strip
