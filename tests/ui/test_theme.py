@@ -7,9 +7,12 @@ from rich.color import ColorTriplet
 from textual.color import Color
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.app import ConsoleApp
+from phrony_tui.ui.widgets.runs_tree import RunsTree
+from phrony_tui.ui.widgets.session_panel import SessionHeader, TokenBar
 from phrony_tui.ui.widgets.timeline import Timeline
 from tests.ui.helpers import console, pause_kind, until
 
@@ -65,3 +68,33 @@ async def test_expanding_a_step_changes_its_marker_at_once(sim: SimServer) -> No
         await pilot.press("space")
         await pilot.pause()
         assert drawn(app.timeline)[0].text.startswith("▸")
+
+
+async def test_side_panes_recolour_with_the_theme(sim: SimServer) -> None:
+    async with console(sim, "tour") as (app, pilot):
+        await until(pilot, lambda: pause_kind(app) == "reply", what="the first pause")
+        await until(pilot, lambda: app.state.runs, what="runs")
+        widgets = [
+            app.status_line,
+            app.query_one(SessionHeader),
+            app.query_one(TokenBar),
+            app.query_one(RunsTree),
+        ]
+        badge_colours = []
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            for widget in widgets:
+                width, height = widget.size
+                for strip in widget.render_lines(Region(0, 0, width, height)):
+                    for segment in strip:
+                        style = segment.style
+                        assert style and style.bgcolor, (theme, widget, strip.text)
+                        assert style.color or not segment.text.strip(), (theme, widget)
+            first = drawn_line(app.query_one(SessionHeader))
+            badge_colours.append(next(s.style.color for s in first if "◆" in s.text))
+        assert badge_colours[0] != badge_colours[1]
+
+
+def drawn_line(widget: Widget) -> Strip:
+    return widget.render_lines(Region(0, 0, widget.size.width, 1))[0]
