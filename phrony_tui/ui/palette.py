@@ -55,19 +55,22 @@ PLAIN = Palette.of([Style.null()] * len(TONES), [Style.null()])
 _CACHE: LRUCache[tuple[Style, ...], Palette] = LRUCache(16)
 
 
-def foreground(style: Style) -> Style:
-    """``style`` less its background: the resolved text colour and attributes."""
-    return style.without_color + Style(color=style.color)
+def foreground(style: Style, has_colour: bool = True) -> Style:
+    """``style`` less its background: the resolved text colour (if the class sets one, else
+    none, so that ``warning + strong`` stays the warning colour) and attributes."""
+    return style.without_color + Style(color=style.color if has_colour else None)
 
 
 def palette_of(widget: Widget) -> Palette:
     """The tones as ``widget``'s component classes resolve them under the current theme
     (blended over the widget's background, so ``$text-muted`` and alpha colours come out
     right). Textual caches the styles; equal styles give the same ``Palette`` object."""
-    styles = tuple(widget.get_component_rich_style(name) for name in _NAMES)
+    read = widget.get_component_rich_style
+    styles = tuple(read(name) for name in _NAMES)
     palette = _CACHE.get(styles)
     if palette is None:
-        fg = [foreground(style) for style in styles]
+        coloured = [read(name, partial=True).color is not None for name in _NAMES]
+        fg = [foreground(style, colour) for style, colour in zip(styles, coloured, strict=True)]
         palette = Palette.of(fg[: len(TONES)], fg[len(TONES) :])
         _CACHE[styles] = palette
     return palette
