@@ -328,7 +328,9 @@ class SessionState:
             # A run's total arrives only with its run events (at its end): its new steps
             # count meanwhile, so a running run's share of tokens is not shown as nothing.
             node.tokens += spent
-            change.runs.add(node.id)
+            # Redraws the session panel; not ``runs``: the tree's shape and the pauses are
+            # unchanged, and recomputing them per step would slow a busy stream.
+            change.session = True
         self._put_item(item, change)
         if self.redacted and item.type.lower() not in COMPLETION_TYPES:
             self.redacted = False

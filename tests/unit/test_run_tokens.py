@@ -16,7 +16,7 @@ def test_steps_of_a_running_run_count_towards_its_tokens() -> None:
     state.apply_conversation(conversation([], runs))
     change = state.apply_event(ev("step", "engine.step.reasoning", step("a", 1, 40)))
     assert state.runs["kid"].tokens == 40
-    assert "kid" in change.runs
+    assert change.session  # the session panel (token mix) is drawn again
     state.apply_event(ev("step", "engine.step.reasoning", step("a", 1, 40)))  # seen again
     state.apply_event(ev("step", "engine.step.reasoning", step("b", 2, 20)))
     assert state.runs["kid"].tokens == 60
