@@ -321,8 +321,16 @@ class SessionState:
 
     def _on_step(self, event: StreamEvent, change: Change) -> None:
         item = validate_tolerant(TimelineItem, event.data)
-        if item.run_id not in self.runs:
+        node = self.runs.get(item.run_id)
+        if node is None:
             change.reconcile = True  # a run we have not seen yet: fetch the tree
+        elif (spent := item.tokens_used or 0) > 0 and item.id not in self.items:
+            # A run's total arrives only with its run events (at its end): its new steps
+            # count meanwhile, so a running run's share of tokens is not shown as nothing.
+            node.tokens += spent
+            # Redraws the session panel; not ``runs``: the tree's shape and the pauses are
+            # unchanged, and recomputing them per step would slow a busy stream.
+            change.session = True
         self._put_item(item, change)
         if self.redacted and item.type.lower() not in COMPLETION_TYPES:
             self.redacted = False

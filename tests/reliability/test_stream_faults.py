@@ -19,9 +19,9 @@ from textual.pilot import Pilot
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.api.models import MessageBody
-from phrony_tui.sim import SimServer
 from phrony_tui.live import retry as feed
 from phrony_tui.live.retry import BACKOFF_CAP
+from phrony_tui.sim import SimServer
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from tests.reliability.helpers import FAST, converges

@@ -18,6 +18,13 @@ NAMES = [
     "failed",
     "help",
     "narrow",
+    *(name for name in SCENES if name.startswith("pause_")),
+    "palette",
+    "step_detail_light",
+    "help_light",
+    "offline",
+    "no_color",
+    "no_color_detail",
 ]
 
 

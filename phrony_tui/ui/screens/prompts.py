@@ -14,6 +14,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from ..sanitize import plain
+from ..textual_private import input_suggestion
 
 
 class PathSuggester(Suggester):
@@ -48,7 +49,7 @@ class PathInput(Input):
     BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="prompt.complete")]
 
     def action_complete(self) -> None:
-        suggestion = self._suggestion
+        suggestion = input_suggestion(self)
         if not (suggestion and len(suggestion) > len(self.value)):
             raise SkipAction()  # nothing to complete: Tab keeps its usual meaning
         self.value = suggestion

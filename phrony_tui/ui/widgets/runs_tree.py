@@ -2,35 +2,56 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...session import RunNode, SessionState
 from ..format import short_status_badge, tokens
+from ..palette import PLAIN, TONE_CLASSES, Palette, palette_of
 from ..sanitize import one_line
 
 
-def run_label(run: RunNode) -> Text:
+def run_label(run: RunNode, palette: Palette = PLAIN) -> Text:
     text = Text()
-    text.append(one_line(run.agent_name or run.short_id, 16), style="bold")
-    text.append(f" {one_line(run.id[:6], 6)} ", style="dim")
-    text.append_text(short_status_badge(run.status))
+    text.append(one_line(run.agent_name or run.short_id, 16), style=palette.strong)
+    text.append(f" {one_line(run.id[:6], 6)} ", style=palette.muted)
+    text.append_text(short_status_badge(run.status, palette))
     if run.tokens:
-        text.append(f" {tokens(run.tokens)}", style="dim")
+        text.append(f" {tokens(run.tokens)}", style=palette.muted)
     return text
 
 
 class RunsTree(Tree[str]):
-    """Runs, root first, each followed by its sub-agents. Node data is the run id."""
+    """Runs, root first, each followed by its sub-agents. Node data is the run id. Labels
+    are drawn from the runs and the theme's palette at each drawing."""
+
+    COMPONENT_CLASSES = set(TONE_CLASSES)
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Text("Runs", style="bold"), id=id)
+        self._runs: dict[str, RunNode] = {}  # the tree draws labels while it is made
+        super().__init__(Text("Runs"), id=id)
         self.show_root = False
         self.guide_depth = 2
         self._shape: list[tuple[str, str | None]] = []
 
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        run = self._runs.get(node.data or "")
+        if run is None:
+            return super().render_label(node, base_style, style)
+        label = run_label(run, palette_of(self))
+        label.stylize(style)
+        return label
+
+    def notify_style_update(self) -> None:
+        """A theme change: lines the tree cached hold the old colours."""
+        super().notify_style_update()
+        for node in self._walk():
+            node.refresh()
+
     def show(self, state: SessionState) -> None:
+        self._runs = state.runs
         order = state.runs_by_depth()
         shape = [(r.id, r.parent_id) for r in order]
         if shape != self._shape:
@@ -40,7 +61,7 @@ class RunsTree(Tree[str]):
         for node in self._walk():
             run = state.runs.get(node.data or "")
             if run is not None:
-                node.set_label(run_label(run))
+                node.set_label(run_label(run))  # marks the node for drawing again
 
     def _walk(self) -> list[TreeNode[str]]:
         out: list[TreeNode[str]] = []

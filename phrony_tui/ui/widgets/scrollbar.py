@@ -18,6 +18,8 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..textual_private import install_vertical_scrollbar
+
 
 class ThumbScrollBar(ScrollBar):
     """A vertical scrollbar, drawn again only when its thumb moves by a visible amount."""
@@ -81,6 +83,5 @@ def install_vertical(widget: Widget) -> ScrollBar:
     ``Widget.vertical_scrollbar`` does with a plain ``ScrollBar``)."""
     bar = ThumbScrollBar(vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical)
     bar.display = False
-    widget._vertical_scrollbar = bar
-    widget.app._start_widget(widget, bar)
+    install_vertical_scrollbar(widget, bar)
     return bar

@@ -1,66 +1,99 @@
-"""Left pane, top: the session header and the token mix by run."""
+"""Left pane, top: the session header and the token mix by run. Both are drawn at each
+refresh from the state they were shown and the theme's palette, so a theme change recolours
+them with nothing else to do."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from ...session import SessionState
-from ..format import RUN_COLOURS, clock, status_badge, tokens
+from ..format import clock, status_badge, tokens
+from ..palette import TONE_CLASSES, palette_of
 from ..sanitize import one_line
+
+#: Runs named in the token legend at most.
+LEGEND_RUNS = 6
 
 
 class SessionHeader(Static):
     """Status, tokens, who triggered it, when it started and finished, the model."""
 
+    COMPONENT_CLASSES = set(TONE_CLASSES)
+
+    _state: SessionState | None = None
+
     def show(self, state: SessionState) -> None:
-        session = state.session
-        if session is None:
-            self.update(Text("Loading…", style="dim"))
-            return
+        self._state = state
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        palette = palette_of(self)
+        state = self._state
+        session = state.session if state is not None else None
+        if state is None or session is None:
+            return Text("Loading…", style=palette.muted)
+        muted = palette.muted
         text = Text()
-        text.append_text(status_badge(session.status))
-        text.append(f"   {tokens(session.total_tokens_used) or 0} tokens\n", style="bold")
+        text.append_text(status_badge(session.status, palette))
+        text.append(f"   {tokens(session.total_tokens_used) or 0} tokens\n", style=palette.strong)
         trigger = one_line(session.trigger_name or session.trigger_type or "?", 30)
-        text.append("trigger  ", style="dim")
+        text.append("trigger  ", style=muted)
         text.append(trigger + "\n")
-        text.append("by       ", style="dim")
+        text.append("by       ", style=muted)
         text.append(one_line(session.triggered_by or "—", 26) + "\n")
-        text.append("started  ", style="dim")
+        text.append("started  ", style=muted)
         text.append(clock(session.started_at))
-        text.append("\nfinished ", style="dim")
+        text.append("\nfinished ", style=muted)
         text.append(clock(session.finished_at) if session.finished_at else "—")
-        text.append("\nmodel    ", style="dim")
+        text.append("\nmodel    ", style=muted)
         text.append(one_line(session.llm_model or "—", 30))
         if session.error:
-            text.append("\n" + one_line(session.error, 200), style="bold red")
+            text.append("\n" + one_line(session.error, 200), style=palette.error + palette.strong)
         if state.redacted:
-            text.append("\nTimeline hidden from API clients", style="italic yellow")
-        self.update(text)
+            text.append("\nTimeline hidden from API clients", style=palette.warning)
+        return text
 
 
 class TokenBar(Static):
-    """Each run's share of the session's tokens, as one coloured bar with a legend."""
+    """Each run's share of the session's tokens, as one coloured bar with a legend. Legend
+    entries wrap as wholes: an entry is never cut across two lines."""
+
+    COMPONENT_CLASSES = set(TONE_CLASSES)
+
+    _state: SessionState | None = None
 
     def show(self, state: SessionState) -> None:
-        runs = state.runs_by_depth()
+        self._state = state
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        palette = palette_of(self)
+        runs = self._state.runs_by_depth() if self._state is not None else []
         total = sum(r.tokens for r in runs)
-        width = max(10, self.size.width or 30)
-        text = Text()
         if total <= 0:
-            self.update(Text("no tokens yet", style="dim"))
-            return
+            return Text("no tokens yet", style=palette.muted)
+        width = max(10, self.content_region.width or 30)
+        text = Text()
         used = 0
         for index, run in enumerate(runs):
-            cells = round(width * run.tokens / total)
-            cells = min(cells, width - used)
-            text.append("█" * cells, style=RUN_COLOURS[index % len(RUN_COLOURS)])
+            cells = min(round(width * run.tokens / total), width - used)
+            text.append("█" * cells, style=palette.run(index))
             used += cells
-        text.append("\n")
-        for index, run in enumerate(runs[:6]):
-            share = 100 * run.tokens / total
-            text.append("■ ", style=RUN_COLOURS[index % len(RUN_COLOURS)])
-            text.append(f"{one_line(run.agent_name or run.short_id, 14)} {share:.0f}%  ")
-        if len(runs) > 6:
-            text.append(f"+{len(runs) - 6} more", style="dim")
-        self.update(text)
+        line = 0  # cells on the legend's current line
+        for index, run in enumerate(runs[:LEGEND_RUNS]):
+            name = one_line(run.agent_name or run.short_id, 14)
+            label = f"{name} {100 * run.tokens / total:.0f}%"
+            cells = 2 + cell_len(label)
+            if line and line + 2 + cells > width:
+                line = 0
+            text.append("\n" if line == 0 else "  ")
+            text.append("■ ", style=palette.run(index))
+            text.append(label)
+            line += cells + (2 if line else 0)
+        if len(runs) > LEGEND_RUNS:
+            more = f"+{len(runs) - LEGEND_RUNS} more"
+            text.append("\n" if line + 2 + len(more) > width else "  ")
+            text.append(more, style=palette.muted)
+        return text

@@ -10,12 +10,8 @@ from __future__ import annotations
 import bisect
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import TypeAlias
 
-from rich.console import RenderableType
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -25,46 +21,17 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-from ...api.models import ItemType, TimelineItem
+from ...api.models import TimelineItem
 from ...session import SessionState
-from ..format import RUN_COLOURS, LiteralHTMLMarkdown, badge_of, clock, preview, tokens, type_badge
-from ..sanitize import clean, one_line, to_json
+from ..palette import TONE_CLASSES
+from ..render.rows import INDENT, Look, RowPainter, RowState, empty_text, is_pending, look_of
+from ..sanitize import one_line
+from ..textual_private import update_scroll_limits, vertical_scrollbar
 from .scrollbar import install_vertical
+from .timeline_search import SEARCH_SLICE, Searcher
+from .timeline_search import SearchDone as _SearchDone
 
-EXPANDED_CHARS = 20_000
-EXPANDED_LINES = 200
-DIM = Style(dim=True)
-PENDING = Style(bgcolor="#4d3b00")
-SELECTED = Style(bgcolor="#2a4d6e")
-SELECTED_BLURRED = Style(bgcolor="#333a40")
-RUN_STYLES = tuple(Style(color=colour) for colour in RUN_COLOURS)
-
-
-#: Rows a search looks at per turn of the event loop (a few milliseconds' worth).
-SEARCH_SLICE = 500
-#: Narrower than this, a row leaves out its time and tokens and shortens the run's name, so
-#: the step's own text still shows (Enter opens the rest).
-COMPACT_BELOW = 72
-COMPACT_RUN = 8
-
-
-@dataclass
-class _SearchJob:
-    query: str
-    needle: str
-    direction: int
-    start: int
-    count: int
-    tell: bool
-    done: int = 0
-
-
-def _pending(item: TimelineItem) -> bool:
-    return (
-        item.is_type(ItemType.USER_TASK_REQ)
-        and isinstance(item.content, dict)
-        and item.content.get("status", "Pending") == "Pending"
-    )
+__all__ = ["SEARCH_SLICE", "Timeline"]
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -86,6 +53,16 @@ class Timeline(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Timeline { background: $surface; overflow-x: hidden; }
     """
+    #: Row states, styled in ``styles/console.tcss``: the cursor and a pending task give the
+    #: row its background (text colours are kept); a search match its text style. The tones
+    #: (``tone--*``) colour badges, runs and summaries.
+    COMPONENT_CLASSES = {
+        *TONE_CLASSES,
+        "timeline--cursor",
+        "timeline--cursor-blurred",
+        "timeline--pending",
+        "timeline--match",
+    }
 
     class StepChosen(Message):
         """Enter on a step: open it (or jump to the child run of a sub-agent call)."""
@@ -94,13 +71,7 @@ class Timeline(ScrollView, can_focus=True):
             super().__init__()
             self.item_id = item_id
 
-    class SearchDone(Message):
-        """A search that went on in the background ended."""
-
-        def __init__(self, query: str, found: bool) -> None:
-            super().__init__()
-            self.query = query
-            self.found = found
+    SearchDone: TypeAlias = _SearchDone
 
     class CopyStep(Message):
         def __init__(self, item_id: str) -> None:
@@ -119,15 +90,20 @@ class Timeline(ScrollView, can_focus=True):
         self._line_starts: list[int] | None = None
         self._total_lines = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._body_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(1024)
-        self._search_text: dict[str, str] = {}
-        self._run_labels: dict[str, Text] = {}
-        self._frame: tuple[int, Style, int] | None = None
-        self._search_job: _SearchJob | None = None
+        self._painter: RowPainter | None = None
+        self._run_labels: dict[str, tuple[str, int]] = {}
+        self._frame: tuple[int, Look, int] | None = None
+        self.searcher = Searcher(
+            lambda: self.rows,
+            self._describe,
+            lambda row: self.move_to(row, follow=False),
+            self.call_later,
+            self.post_message,
+        )
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        return self._vertical_scrollbar or install_vertical(self)
+        return vertical_scrollbar(self) or install_vertical(self)
 
     # --- data -------------------------------------------------------------------------------
 
@@ -149,8 +125,7 @@ class Timeline(ScrollView, can_focus=True):
             return
         current = self.current_id
         self.rows = [i for i in self.state.timeline_ids() if self._visible(i)]
-        self._search_text.clear()
-        self._search_job = None
+        self.searcher.reset()
         if self.expanded:
             self.expanded &= set(self.state.items)
         if current is not None and not self.follow:
@@ -163,9 +138,9 @@ class Timeline(ScrollView, can_focus=True):
         """Steps that changed in place (a task completed): their lines are drawn again."""
         changed = set(item_ids)
         for item_id in changed:
-            self._search_text.pop(item_id, None)
+            self.searcher.forget(item_id)
+            self.painter.forget(self.state.items.get(item_id), item_id)
         self._cache.clear()
-        self._body_cache.clear()
         if changed & self.expanded:
             self._relayout()  # an expanded step may now need more or fewer lines
         else:
@@ -189,11 +164,10 @@ class Timeline(ScrollView, can_focus=True):
         return item_id in items and items.run_id(item_id) == self.run_filter
 
     def _refresh_run_labels(self) -> None:
-        labels: dict[str, Text] = {}
+        """Each run's name, padded, and its colour's index (the palette gives the colour)."""
+        labels: dict[str, tuple[str, int]] = {}
         for index, run in enumerate(self.state.runs_by_depth()):
-            name = one_line(run.agent_name or run.short_id, 12)
-            colour = RUN_STYLES[index % len(RUN_STYLES)]
-            labels[run.id] = Text(f"{name:<12}", style=colour)
+            labels[run.id] = (f"{one_line(run.agent_name or run.short_id, 12):<12}", index)
         if labels != self._run_labels:
             self._run_labels = labels
             self._cache.clear()
@@ -234,7 +208,7 @@ class Timeline(ScrollView, can_focus=True):
             and self.virtual_size.height > height
         ):
             self.set_reactive(Timeline.virtual_size, size)
-            self._scroll_update(size)  # scrollbar thumb and scroll limits
+            update_scroll_limits(self, size)
             self.refresh()
         else:
             self.virtual_size = size
@@ -251,161 +225,90 @@ class Timeline(ScrollView, can_focus=True):
         return row, line - self._line_starts[row]
 
     def on_resize(self, event: events.Resize) -> None:
-        self._body_cache.clear()
         self._relayout()
 
     # --- drawing ----------------------------------------------------------------------------
 
+    @property
+    def painter(self) -> RowPainter:
+        if self._painter is None:
+            self._painter = RowPainter(self.app.console)
+            self._painter.use(look_of(self))
+        return self._painter
+
+    def current_look(self) -> Look:
+        """The frame's styles from the theme; a change clears every cached line."""
+        look = look_of(self)
+        if self.painter.use(look):
+            self._cache.clear()
+        return look
+
+    def _frame_now(self) -> tuple[int, Look, int]:
+        return (self.scrollable_content_region.width, self.current_look(), self.scroll_offset.y)
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Worked out once per frame, not once per line: each costs a style computation.
-        self._frame = (
-            self.scrollable_content_region.width,
-            self.rich_style,
-            self.scroll_offset.y,
-        )
+        self._frame = self._frame_now()
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        width, base, scroll_y = self._frame or (
-            self.scrollable_content_region.width,
-            self.rich_style,
-            self.scroll_offset.y,
-        )
+        width, look, scroll_y = self._frame or self._frame_now()
         found = self._locate(scroll_y + y)
         if found is None:
             if not self.rows and y == 0:
-                return self._text_strip(self._empty_text(), width, base)
-            return Strip.blank(width, base)
+                text = empty_text(look.palette, self.state.redacted, bool(self.run_filter))
+                return self.painter.text_line(text, width)
+            return Strip.blank(width, look.base)
         row, sub = found
         item_id = self.rows[row]
         item = self.state.items.get(item_id)
         if item is None:
-            return Strip.blank(width, base)
+            return Strip.blank(width, look.base)
         selected = row == self.cursor
-        key = (item_id, id(item), width, selected, sub, self.has_focus, self.search_query)
+        expanded = item_id in self.expanded
+        key = (item_id, id(item), width, selected, sub, self.has_focus, self.search_query, expanded)
         strip = self._cache.get(key)
         if strip is None:
             if sub == 0:
-                strip = self._row_strip(item, width, base, selected)
+                strip = self.painter.row(item, width, self._row_state(item, selected))
             else:
                 body = self._body(item_id)
-                strip = body[sub - 1] if sub - 1 < len(body) else Strip.blank(width, base)
-                strip = strip.extend_cell_length(width, base).crop(0, width)
+                strip = body[sub - 1] if sub - 1 < len(body) else Strip.blank(width, look.base)
+                strip = strip.extend_cell_length(width, look.base).crop(0, width)
             self._cache[key] = strip
         return strip
 
-    def _empty_text(self) -> Text:
-        if self.state.redacted:
-            return Text("The timeline of this run is hidden from API clients.", style="italic")
-        if self.run_filter:
-            return Text("No steps for this run yet.", style="dim italic")
-        return Text("No steps yet.", style="dim italic")
-
-    def _text_strip(self, text: Text, width: int, base: Style, *, selected: bool = False) -> Strip:
-        text.no_wrap = True
-        text.end = ""
-        return self._strip(list(text.render(self.app.console)), width, base, selected)
-
-    def _strip(self, segments: list[Segment], width: int, base: Style, selected: bool) -> Strip:
-        strip = Strip(segments).crop_extend(0, width, base)
-        if selected:
-            strip = strip.apply_style(SELECTED if self.has_focus else SELECTED_BLURRED)
-        return strip
-
-    def _row_strip(self, item: TimelineItem, width: int, base: Style, selected: bool) -> Strip:
-        """A step's summary line. Built from segments: a ``Text`` per row costs several times
-        more, and while following a busy run every frame is mostly new rows."""
-        compact = width < COMPACT_BELOW
-        if self.search_query:
-            summary = self._summary(item, compact=compact)
-            return self._text_strip(summary, width, base, selected=selected)
-        label = self._run_labels.get(item.run_id)
-        badge, badge_style = badge_of(item.type)
-        run_label = label.plain if label is not None else f"{one_line(item.run_id, 8):<12}"
-        run_style = label.style if label is not None and isinstance(label.style, Style) else None
-        segments = [
-            Segment(self._marker(item), DIM),
-            Segment(f"{int(item.ordinal):>6} ", DIM),
-            Segment(badge, badge_style),
-            Segment(" "),
-        ]
-        if compact:  # a narrow terminal: the step's own text before its time and tokens
-            segments += [Segment(run_label[:COMPACT_RUN], run_style), Segment(" ")]
-        else:
-            segments += [
-                Segment(run_label, run_style),
-                Segment(f" {clock(item.started_at)} {tokens(item.tokens_used):>5} ", DIM),
-            ]
-        text = preview(item)
-        text.no_wrap = True
-        text.end = ""
-        segments.extend(text.render(self.app.console))
-        if _pending(item):
-            segments = list(Segment.apply_style(segments, post_style=PENDING))
-        return self._strip(segments, width, base, selected)
+    def _row_state(self, item: TimelineItem, selected: bool) -> RowState:
+        run = self._run_labels.get(item.run_id)
+        query = self.search_query
+        return RowState(
+            marker=self._marker(item),
+            run_label=run[0] if run is not None else f"{one_line(item.run_id, 8):<12}",
+            run_index=run[1] if run is not None else None,
+            selected=selected,
+            focused=self.has_focus,
+            pending=is_pending(item),
+            search=query if query and query.lower() in self.searcher.text_of(item.id) else "",
+        )
 
     def _marker(self, item: TimelineItem) -> str:
         return "▾ " if item.id in self.expanded else "▸ " if self._expandable(item) else "  "
-
-    def _summary(self, item: TimelineItem, *, compact: bool = False) -> Text:
-        text = Text()
-        text.append(self._marker(item), style="dim")
-        text.append(f"{int(item.ordinal):>6} ", style="dim")
-        text.append_text(type_badge(item.type))
-        text.append(" ")
-        label = self._run_labels.get(item.run_id) or Text(f"{one_line(item.run_id, 8):<12}")
-        if compact:
-            text.append_text(label[:COMPACT_RUN])
-            text.append(" ")
-        else:
-            text.append_text(label)
-            text.append(f" {clock(item.started_at)} ", style="dim")
-            text.append(f"{tokens(item.tokens_used):>5} ", style="dim")
-        text.append_text(preview(item))
-        if _pending(item):
-            text.stylize("on #4d3b00")
-        if self.search_query and self.search_query.lower() in self._plain(item.id):
-            text.highlight_words([self.search_query], style="reverse", case_sensitive=False)
-        return text
 
     def _expandable(self, item: TimelineItem) -> bool:
         return item.content is not None
 
     def _body(self, item_id: str) -> list[Strip]:
         item = self.state.items.get(item_id)
-        width = max(10, self.scrollable_content_region.width - 10)
         if item is None:
             return []
-        key = (item_id, id(item), width)
-        cached = self._body_cache.get(key)
-        if cached is not None:
-            return cached
-        renderable: RenderableType
-        message = item.content.get("message") if isinstance(item.content, dict) else None
-        if item.is_type(ItemType.REASONING) and isinstance(message, str):
-            text = clean(message[:EXPANDED_CHARS])
-            renderable = LiteralHTMLMarkdown(text, hyperlinks=False)
-        else:
-            renderable = Text(to_json(item.content, limit=EXPANDED_CHARS), style="")
-        console = self.app.console
-        lines = console.render_lines(renderable, console.options.update_width(width), pad=False)
-        strips = [Strip([Segment(" " * 10), *line]) for line in lines[:EXPANDED_LINES]]
-        if len(lines) > EXPANDED_LINES or len(str(item.content)) > EXPANDED_CHARS:
-            note = Text(" " * 10 + "… cut here; Enter opens the whole step", style="italic dim")
-            strips.append(Strip(list(note.render(console))))
-        self._body_cache[key] = strips
-        return strips
+        return self.painter.body(item, max(10, self.scrollable_content_region.width - INDENT))
 
-    def _plain(self, item_id: str) -> str:
-        text = self._search_text.get(item_id)
-        if text is None:
-            item = self.state.items[item_id]
-            text = f"{item.type} {preview(item).plain}".lower()
-            self._search_text[item_id] = text
-        return text
+    def _describe(self, item_id: str) -> str:
+        item = self.state.items[item_id]
+        return f"{item.type} {self.painter.summary(item).plain}"
 
     # --- cursor and actions -----------------------------------------------------------------
 
@@ -471,41 +374,8 @@ class Timeline(ScrollView, can_focus=True):
         ``SearchDone`` reports the outcome either way."""
         self.search_query = query
         self.refresh()
-        self._search_job = None
-        if not query or not self.rows:
-            return False
         start = self.cursor if include_current else self.cursor + direction
-        job = _SearchJob(query, query.lower(), direction, start, len(self.rows), tell)
-        found = self._search_slice(job)
-        if found is None:
-            self._search_job = job
-            self.call_later(self._search_more)
-        elif tell:
-            self.post_message(self.SearchDone(query, found))
-        return found
-
-    def _search_slice(self, job: _SearchJob) -> bool | None:
-        for _ in range(SEARCH_SLICE):
-            if job.done >= job.count:
-                return False
-            row = (job.start + job.done * job.direction) % job.count
-            job.done += 1
-            if job.needle in self._plain(self.rows[row]):
-                self.move_to(row, follow=False)
-                return True
-        return None
-
-    def _search_more(self) -> None:
-        job = self._search_job
-        if job is None or len(self.rows) < job.count:
-            return  # replaced by another search, or the rows were rebuilt
-        found = self._search_slice(job)
-        if found is None:
-            self.call_later(self._search_more)
-            return
-        self._search_job = None
-        if job.tell:
-            self.post_message(self.SearchDone(job.query, found))
+        return self.searcher.start(query, start, direction, tell)
 
     def on_click(self, event: events.Click) -> None:
         found = self._locate(self.scroll_offset.y + event.y)

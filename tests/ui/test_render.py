@@ -1,0 +1,78 @@
+"""Step renderers: each type from its typed content, unknown types and odd contents as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+
+from phrony_tui.api.models import TimelineItem
+from phrony_tui.ui import render
+from phrony_tui.ui.palette import PLAIN, Palette
+
+PALETTE = Palette.of(
+    [Style(color=c) for c in ("green", "red", "yellow", "cyan", "blue", "magenta", "grey50")]
+    + [Style(bold=True)],
+    [Style(color="blue")],
+)
+
+
+def step(type_: str, content: Any, **fields: Any) -> TimelineItem:
+    return TimelineItem(id="i", run_id="r", type=type_, content=content, **fields)
+
+
+def styles_of(text: Any, word: str) -> list[Style]:
+    start = text.plain.index(word)
+    return [s.style for s in text.spans if s.start <= start < s.end]
+
+
+def test_a_rejection_reads_as_one() -> None:
+    content = {"user_task_id": "u", "kind": "approval", "status": "Completed"}
+    rejected = render.summary(
+        step("UserTaskReq", {**content, "outcome": {"approved": False}}), PALETTE
+    )
+    assert rejected.plain.startswith("✖ rejected")
+    assert styles_of(rejected, "rejected") == [PALETTE.error]
+    approved = render.summary(
+        step("UserTaskReq", {**content, "outcome": {"approved": True}}), PALETTE
+    )
+    assert approved.plain.startswith("✔ approved")
+    assert styles_of(approved, "approved") == [PALETTE.success]
+    chosen = render.summary(
+        step("UserTaskReq", {**content, "outcome": {"selectedOptionId": "b"}}), PALETTE
+    )
+    assert chosen.plain.startswith("✔ b")
+
+
+def test_each_known_type_has_its_summary() -> None:
+    cases = {
+        "llm_request_prepared": ({"model": "gpt"}, "model gpt"),
+        "Reasoning": ({"message": "think [b]hard[/b]"}, "think [b]hard[/b]"),
+        "ToolCall": (
+            {"name": "mail", "operation_name": "send", "arguments": {"a": 1}},
+            'mail · send {"a": 1}',
+        ),
+        "ToolResult": ({"result": {"successful": False, "error": "boom"}}, '✖ failed "boom"'),
+        "output": ({"output": "done"}, "done"),
+        "UserMessage": (
+            {"text": "hi", "files": [{"objectKey": "k", "filename": "a.txt"}]},
+            "hi  + files: a.txt",
+        ),
+        "SubAgentCall": ({"agent_name": "Analyst", "arguments": {}}, "→ Analyst {}"),
+        "SubAgentResult": ({"output": 3}, "← 3"),
+        "AitlRequest": ({"question": "why?"}, "asks: why?"),
+        "AitlResponse": ({"answer": "because"}, "answer: because"),
+        "RunCompleted": ({"status": "Failed", "error": "no"}, "✖ Failed no"),
+    }
+    for type_, (content, expected) in cases.items():
+        assert render.summary(step(type_, content), PLAIN).plain == expected, type_
+
+
+def test_unknown_types_and_odd_contents_are_shown_as_json() -> None:
+    assert render.summary(step("Telepathy", {"x": 1}), PLAIN).plain == '{"x": 1}'
+    assert render.badge("Telepathy")[0] == "TELEPA…"
+    assert render.summary(step("reasoning", ["not", "an", "object"]), PLAIN).plain == (
+        '["not", "an", "object"]'
+    )
+    failed = render.summary(step("Telepathy", None, error="lost"), PALETTE)
+    assert failed.plain.endswith("✖ lost") and styles_of(failed, "lost") == [PALETTE.error]
