@@ -16,6 +16,7 @@ from typing import Any
 from textual.app import App
 
 from ..api.deep_json import cap_depth
+from ..api.models import TimelineItem
 
 #: Past this, OSC 52 is refused by most terminals (and tmux); offer a file instead.
 OSC52_LIMIT = 100_000
@@ -41,6 +42,13 @@ def exact_json(value: Any) -> str:
     except RecursionError:  # nesting deeper than JSON tools handle: cut, and say so inside
         text = json.dumps(cap_depth(value), indent=2, ensure_ascii=False, default=str)
     return text.translate(_INERT)
+
+
+def exact_step_json(item: TimelineItem) -> str:
+    """A step as the API sent it (wire names), exact and inert."""
+    wire = item.model_dump(by_alias=True, mode="json", exclude={"content"})
+    # ``content`` is passed as it came: pydantic's serializer refuses very deep values.
+    return exact_json({**wire, "content": item.content})
 
 
 def _system_command() -> list[str] | None:

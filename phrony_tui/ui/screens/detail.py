@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Log, Static, TextArea
 
 from ...api.models import TimelineItem
+from ..clipboard import copy_text, exact_step_json
+from ..keys import binding
 from ..sanitize import plain, to_json
 
 #: Above this, the JSON is shown in a plain line viewer: a text area takes seconds to load
@@ -38,8 +39,8 @@ def step_json(item: TimelineItem) -> str:
 
 class StepDetail(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q", "dismiss", "Close", id="detail.close"),
-        Binding("y", "copy", "Copy JSON", id="detail.copy"),
+        binding("detail.close"),
+        binding("detail.copy"),
     ]
 
     def __init__(self, item: TimelineItem, title: str) -> None:
@@ -74,5 +75,4 @@ class StepDetail(ModalScreen[None]):
                 )
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(step_json(self.item))
-        self.notify("Step JSON copied to the clipboard", markup=False)
+        copy_text(self.app, exact_step_json(self.item), f"Step {int(self.item.ordinal)}")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from ..keys import binding
 from ..sanitize import plain
 from ..textual_private import input_suggestion
 
@@ -46,7 +46,7 @@ class PathSuggester(Suggester):
 class PathInput(Input):
     """An input whose Tab completes the path (as → does) instead of moving focus."""
 
-    BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="prompt.complete")]
+    BINDINGS = [binding("prompt.complete")]
 
     def action_complete(self) -> None:
         suggestion = input_suggestion(self)
@@ -59,7 +59,7 @@ class PathInput(Input):
 class Prompt(ModalScreen[str | None]):
     """Ask for one line; Enter answers, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [binding("prompt.cancel")]
 
     def __init__(self, question: str, *, placeholder: str = "", paths: bool = False) -> None:
         super().__init__()

@@ -29,7 +29,7 @@ from ...live.retry import BACKOFF_BASE
 from ...session import Change
 from ...session.rebase import Rebaser
 from ..actions import Situation, Where
-from ..clipboard import copy_text, exact_json
+from ..clipboard import copy_text, exact_step_json
 from ..config import Settings
 from ..controller import Controller
 from ..keys import KeyLabels, bindings, by_action
@@ -158,6 +158,7 @@ class RunScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"run {self.run_id}"
+        self.status_line.all_runs_key = self.keys("app.all_runs")
         if self.initial is not None:
             change = self.rebaser.apply_snapshot(self.initial, self.rebaser.last_seq)
             if change is not None:
@@ -361,6 +362,7 @@ class RunScreen(Screen[None]):
         line.connection = update.state.value
         line.detail = update.detail
         line.retry_at = update.retry_at
+        line.since = update.since
         line.tick()
         if update.state is ConnState.OFFLINE:
             self.notify(
@@ -438,8 +440,7 @@ class RunScreen(Screen[None]):
         item = self.state.items.get(message.item_id)
         if item is not None:
             what = f"Step {int(item.ordinal)}"
-            wire = item.model_dump(by_alias=True, mode="json", exclude={"content"})
-            copy_text(self.app, exact_json({**wire, "content": item.content}), what)
+            copy_text(self.app, exact_step_json(item), what)
 
     @live(Input.Changed)
     def _on_search_changed(self, message: Input.Changed) -> None:

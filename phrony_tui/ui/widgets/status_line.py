@@ -8,19 +8,24 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from ...live import Connection, ConnState
+from ...live.wording import connection_text
 from ..format import status_badge
 from ..palette import TONE_CLASSES, Palette, palette_of
 from ..sanitize import one_line
 
-#: The label of each connection state and its palette tones (space separated).
+#: The mark of each connection state and its palette tones (space separated).
 CONNECTION_STYLES = {
-    "live": ("● live", "success strong"),
-    "connecting": ("◌ connecting", "warning"),
-    "reconnecting": ("◌ reconnecting", "warning strong"),
-    "polling": ("◍ polling", "warning"),
-    "offline": ("○ offline", "error strong"),
-    "finished": ("■ finished", "muted"),
+    "live": ("●", "success strong"),
+    "silent": ("◔", "warning"),
+    "connecting": ("◌", "warning"),
+    "reconnecting": ("◌", "warning strong"),
+    "polling": ("◍", "warning"),
+    "offline": ("○", "error strong"),
+    "finished": ("■", "muted"),
 }
+#: States whose words do not already say why.
+_SAYS_WHY = {"polling", "offline"}
 
 
 def _tones(names: str, palette: Palette) -> Style:
@@ -37,6 +42,10 @@ class StatusLine(Static):
         self.connection = "connecting"
         self.detail = ""
         self.retry_at: float | None = None
+        #: When the last event or heartbeat arrived, while the stream is silent.
+        self.since: float | None = None
+        #: The keys that show every run again (the filter's way out).
+        self.all_runs_key = "A"
         self.run_status = ""
         self.filter_label = ""
         self.last_event: float | None = None
@@ -47,15 +56,17 @@ class StatusLine(Static):
     def _fields(self) -> tuple[object, ...]:
         """What the line shows, ages in whole seconds."""
         now = time.monotonic()
-        retry = None
-        if self.connection == "reconnecting" and self.retry_at is not None:
-            retry = f"{max(0, self.retry_at - now):.0f}"
+        try:
+            state = ConnState(self.connection)
+        except ValueError:
+            state = ConnState.CONNECTING
+        words = connection_text(Connection(state, self.detail, self.retry_at, self.since), now)
         age = None
         if self.show_age and self.last_event is not None:
             age = f"{now - self.last_event:.0f}"
         return (
             self.connection,
-            retry,
+            words,
             self.detail,
             self.run_status,
             age,
@@ -72,15 +83,13 @@ class StatusLine(Static):
     def render(self) -> Text:
         """Built at each drawing from the fields and the theme, so a theme change recolours
         it with nothing else to do."""
-        connection, retry, detail, run_status, age, malformed, filter_label = self._fields()
+        connection, words, detail, run_status, age, malformed, filter_label = self._fields()
         palette = palette_of(self)
-        label, tones = CONNECTION_STYLES.get(str(connection), (str(connection), ""))
+        mark, tones = CONNECTION_STYLES.get(str(connection), ("◌", ""))
         style = _tones(tones, palette)
         text = Text()
-        text.append(one_line(label, 40), style=style)
-        if retry is not None:
-            text.append(f" in {retry} s", style=style)
-        if detail:
+        text.append(f"{mark} {one_line(str(words), 120)}", style=style)
+        if detail and connection not in _SAYS_WHY:
             text.append(f" ({one_line(str(detail), 80)})", style=palette.muted)
         text.append("  │  ")
         text.append_text(status_badge(str(run_status) or None, palette))
@@ -90,5 +99,6 @@ class StatusLine(Static):
             text.append(f"  │  {malformed} malformed event(s) skipped", style=palette.warning)
         if filter_label:
             shown = one_line(str(filter_label), 30)
-            text.append(f"  │  showing {shown} only (A: all runs)", style=palette.strong)
+            way_out = f"{one_line(self.all_runs_key, 20)}: all runs"
+            text.append(f"  │  showing {shown} only ({way_out})", style=palette.strong)
         return text

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import TypeAlias
 
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -23,6 +22,8 @@ from textual.strip import Strip
 
 from ...api.models import TimelineItem
 from ...session import SessionState
+from ..actions import Where
+from ..keys import bindings
 from ..palette import TONE_CLASSES
 from ..render.rows import INDENT, Look, RowPainter, RowState, empty_text, is_pending, look_of
 from ..sanitize import one_line
@@ -37,18 +38,8 @@ __all__ = ["SEARCH_SLICE", "Timeline"]
 class Timeline(ScrollView, can_focus=True):
     """Steps by ordinal; the cursor row is the step Enter opens and ``y`` copies."""
 
-    BINDINGS = [
-        # No j/k: k acknowledges an alert from any pane.
-        Binding("up", "cursor(-1)", "Up", show=False, id="timeline.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="timeline.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="timeline.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="timeline.page_down"),
-        Binding("home,g", "first", "First step", show=False, id="timeline.first"),
-        Binding("end,G", "latest", "Latest", id="timeline.latest", tooltip="Follow new steps"),
-        Binding("enter", "open", "Open step", id="timeline.open"),
-        Binding("space", "expand", "Expand", id="timeline.expand"),
-        Binding("y", "copy", "Copy JSON", id="timeline.copy"),
-    ]
+    # No j/k: k acknowledges an alert from any pane.
+    BINDINGS = bindings(Where.TIMELINE)
 
     DEFAULT_CSS = """
     Timeline { background: $surface; overflow-x: hidden; }
