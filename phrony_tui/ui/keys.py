@@ -89,3 +89,9 @@ class KeyLabels:
     def __call__(self, action_id: str, *, first: bool = False) -> str:
         keys = [show_key(k) for k in self.keys(action_id)]
         return keys[0] if first and keys else "/".join(keys) or "(unbound)"
+
+
+def labels_of(app: object) -> KeyLabels:
+    """The keys as the running app has them (its ``[keys]`` remapping included)."""
+    keys = getattr(app, "keys", None)
+    return keys if isinstance(keys, KeyLabels) else KeyLabels()

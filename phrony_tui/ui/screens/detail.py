@@ -9,7 +9,7 @@ from textual.widgets import Log, Static, TextArea
 
 from ...api.models import TimelineItem
 from ..clipboard import copy_text, exact_step_json
-from ..keys import binding
+from ..keys import binding, labels_of
 from ..sanitize import plain, to_json
 
 #: Above this, the JSON is shown in a plain line viewer: a text area takes seconds to load
@@ -51,11 +51,12 @@ class StepDetail(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         text = step_json(self.item)
         big = len(text) > BIG_DETAIL
-        hint = "y copies the JSON · Esc closes"
+        keys = labels_of(self.app)
+        hint = f"{keys('detail.copy')} copies the JSON · {keys('detail.close')} closes"
         if big:
             hint = (
                 f"{len(text) / 1_048_576:.1f} MB: lines are broken every {LINE_CHUNK:,} "
-                f"characters for display; y copies the JSON exactly · Esc closes"
+                f"characters for display; {hint} (the copy is exact)"
             )
         with Vertical(id="detail"):
             yield Static(plain(self.title_text, "bold"), id="detail-title")

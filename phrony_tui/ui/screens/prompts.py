@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from ..keys import binding
+from ..keys import binding, labels_of
 from ..sanitize import plain
 from ..textual_private import input_suggestion
 
@@ -74,11 +74,11 @@ class Prompt(ModalScreen[str | None]):
                 yield PathInput(placeholder=self.placeholder, suggester=PathSuggester())
             else:
                 yield Input(placeholder=self.placeholder)
-            yield Static(
-                plain(
-                    "Enter: OK · Esc: cancel" + (" · Tab/→: complete" if self.paths else ""), "dim"
-                )
-            )
+            keys = labels_of(self.app)
+            hint = f"Enter: OK · {keys('prompt.cancel')}: cancel"
+            if self.paths:
+                hint += f" · {keys('prompt.complete')}/→: complete"
+            yield Static(plain(hint, "dim"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
