@@ -1,6 +1,7 @@
 """Session state: a pure reducer over conversation snapshots and stream events. No Textual."""
 
-from .state import Change, RunNode, SessionState
+from .runs import RunNode
+from .state import Change, SessionState
 from .tasks import InvalidAnswerError, UserTask, build_answer, build_reply
 
 __all__ = [

@@ -35,6 +35,7 @@ from ..api.models import (
     same_type,
 )
 from ..api.tolerant import validate_tolerant
+from .runs import RunNode, by_depth, link
 from .tasks import UserTask
 
 
@@ -49,24 +50,6 @@ def _item_rank(item: TimelineItem) -> tuple[int, int]:
     if same_type(item.type, ItemType.USER_TASK_REQ) and isinstance(item.content, dict):
         task = _task_rank(item.content.get("status"))
     return task, int(item.finished_at is not None)
-
-
-@dataclass
-class RunNode:
-    """One run in the tree, with the fields the console shows."""
-
-    id: str
-    parent_id: str | None
-    depth: int
-    status: str = ""
-    tokens: float = 0
-    agent_name: str | None = None
-    summary: RunSummary | None = None
-    children: list[str] = field(default_factory=list)
-
-    @property
-    def short_id(self) -> str:
-        return self.id[:8]
 
 
 @dataclass
@@ -196,26 +179,21 @@ class SessionState:
 
     @property
     def root(self) -> RunNode | None:
-        return next((r for r in self.runs.values() if r.parent_id is None), None)
+        """The run the server calls the root; failing that (every run claims a parent), the
+        top of the tree."""
+        claimed = next((r for r in self.runs.values() if r.claimed_parent_id is None), None)
+        if claimed is not None or not self.runs:
+            return claimed
+        return by_depth(self.runs)[0]
 
     @property
     def status(self) -> str:
         return self.session.status if self.session else ""
 
     def runs_by_depth(self) -> list[RunNode]:
-        """Depth-first order from the root: each run followed by its sub-agents."""
-        out: list[RunNode] = []
-        roots = [r for r in self.runs.values() if r.parent_id not in self.runs]
-
-        def walk(node: RunNode) -> None:
-            out.append(node)
-            for child_id in node.children:
-                if child_id in self.runs:
-                    walk(self.runs[child_id])
-
-        for node in roots:
-            walk(node)
-        return out
+        """Depth-first order from the root: each run followed by its sub-agents, every run
+        exactly once (loops in the parents the server names are cut, see ``runs.link``)."""
+        return by_depth(self.runs)
 
     def pending_tasks(self) -> list[UserTask]:
         """Pending tasks in timeline order."""
@@ -244,7 +222,7 @@ class SessionState:
         self.runs = {}
         for summary in snapshot.runs:
             self._put_run(summary, change)
-        self._link_children()
+        link(self.runs)
         self.items = StepStore()
         self._order = []
         self.tasks = {}
@@ -339,14 +317,12 @@ class SessionState:
                     status="Running",
                     agent_name=spawned.agent_name,
                 )
-                self._link_children()
+                link(self.runs)
                 change.runs.add(spawned.run_id)
             return
         summary = validate_tolerant(RunSummary, event.data)
-        is_new = summary.id not in self.runs
         self._put_run(summary, change)
-        if is_new:
-            self._link_children()
+        link(self.runs)  # a parent or depth named anew may move a run, or close a loop
 
     def _on_session(self, event: StreamEvent, change: Change) -> None:
         data = validate_tolerant(SessionEventData, event.data)
@@ -395,21 +371,13 @@ class SessionState:
             # An end state is final: a late event never reopens or re-ends a run.
             node.tokens = max(node.tokens, summary.total_tokens_used)
             return
-        node.parent_id = summary.parent_run_id
+        node.claimed_parent_id = summary.parent_run_id
         node.depth = summary.depth
         node.status = summary.status
         node.tokens = max(node.tokens, summary.total_tokens_used)
         node.agent_name = summary.agent_name or node.agent_name
         node.summary = summary
         change.runs.add(summary.id)
-
-    def _link_children(self) -> None:
-        for node in self.runs.values():
-            node.children = []
-        for node in self.runs.values():
-            parent = self.runs.get(node.parent_id or "")
-            if parent is not None:
-                parent.children.append(node.id)
 
     def _put_item(self, item: TimelineItem, change: Change) -> None:
         old = self.items.get(item.id)
