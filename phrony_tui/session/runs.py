@@ -62,9 +62,8 @@ def link(runs: Mapping[str, RunNode]) -> None:
             run_id = runs[run_id].parent_id
         done.update(path)
     for node in runs.values():
-        parent = runs.get(node.parent_id or "")
-        if parent is not None:
-            parent.children.append(node.id)
+        if node.parent_id is not None and node.parent_id in runs:
+            runs[node.parent_id].children.append(node.id)
 
 
 def by_depth(runs: Mapping[str, RunNode]) -> list[RunNode]:

@@ -139,3 +139,13 @@ def test_any_parents_give_one_tree_with_every_run_and_pause(
             while at in state.runs and at != node.id and hops <= len(state.runs):
                 at, hops = state.runs[at].claimed_parent_id, hops + 1
             assert at == node.id, f"{node.id} was cut without closing a loop"
+
+
+def test_a_run_with_an_empty_id_is_no_parent_of_the_roots() -> None:
+    """A null id read tolerantly becomes "": runs without a parent must not hang under it."""
+    state = SessionState()
+    state.apply_conversation(snapshot([run("root", None, 0, "WaitingForResponse")]))
+    state.apply_event(run_event(run("", None, 0)))
+    state.apply_event(run_event({"id": None, "parentRunId": "root", "depth": 1}))
+    assert_tree(state)
+    assert [p.run_id for p in pauses(state)] == ["root"]
