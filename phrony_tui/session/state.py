@@ -35,6 +35,7 @@ from ..api.models import (
     same_type,
 )
 from ..api.tolerant import validate_tolerant
+from .events import MalformedEventError, read_event
 from .runs import RunNode, by_depth, link
 from .tasks import UserTask
 
@@ -275,30 +276,34 @@ class SessionState:
     # --- events -----------------------------------------------------------------------------
 
     def apply_event(self, event: StreamEvent) -> Change:
-        """Apply one stream event. Anything not understood asks for a reconcile."""
+        """Apply one stream event. Data that is not understood (an unknown kind, a malformed
+        body) asks for a reconcile; an error in applying understood data is a bug and
+        propagates."""
         change = Change()
         if event.event_id:
             self.last_event_id = event.event_id
         try:
-            handler = {
-                "step": self._on_step,
-                "run": self._on_run,
-                "session": self._on_session,
-                "user_task": self._on_user_task,
-                "aitl": self._on_aitl,
-            }.get(event.kind)
-            if handler is None:
-                self.unknown_events += 1
-                change.reconcile = True
-            else:
-                handler(event, change)
-        except (ValidationError, TypeError, ValueError, KeyError, RecursionError):
+            data = read_event(event)
+        except MalformedEventError:
+            data = None
+        if data is None:
             self.unknown_events += 1
             change.reconcile = True
+        elif isinstance(data, TimelineItem):
+            self._on_step(data, change)
+        elif isinstance(data, SubagentSpawnedData):
+            self._on_spawned(data, change)
+        elif isinstance(data, RunSummary):
+            self._put_run(data, change)
+            link(self.runs)  # a parent or depth named anew may move a run, or close a loop
+        elif isinstance(data, SessionEventData):
+            self._on_session(data, change)
+        elif isinstance(data, UserTaskEventData):
+            self._on_user_task(data, change)
+        # AITL requests and answers arrive as steps and tasks too; nothing more to hold.
         return change
 
-    def _on_step(self, event: StreamEvent, change: Change) -> None:
-        item = validate_tolerant(TimelineItem, event.data)
+    def _on_step(self, item: TimelineItem, change: Change) -> None:
         if item.run_id not in self.runs:
             change.reconcile = True  # a run we have not seen yet: fetch the tree
         self._put_item(item, change)
@@ -306,26 +311,19 @@ class SessionState:
             self.redacted = False
             change.session = True
 
-    def _on_run(self, event: StreamEvent, change: Change) -> None:
-        if event.subject.endswith("subagent.spawned"):
-            spawned = validate_tolerant(SubagentSpawnedData, event.data)
-            if spawned.run_id not in self.runs:
-                self.runs[spawned.run_id] = RunNode(
-                    spawned.run_id,
-                    spawned.parent_run_id,
-                    spawned.depth,
-                    status="Running",
-                    agent_name=spawned.agent_name,
-                )
-                link(self.runs)
-                change.runs.add(spawned.run_id)
-            return
-        summary = validate_tolerant(RunSummary, event.data)
-        self._put_run(summary, change)
-        link(self.runs)  # a parent or depth named anew may move a run, or close a loop
+    def _on_spawned(self, spawned: SubagentSpawnedData, change: Change) -> None:
+        if spawned.run_id not in self.runs:
+            self.runs[spawned.run_id] = RunNode(
+                spawned.run_id,
+                spawned.parent_run_id,
+                spawned.depth,
+                status="Running",
+                agent_name=spawned.agent_name,
+            )
+            link(self.runs)
+            change.runs.add(spawned.run_id)
 
-    def _on_session(self, event: StreamEvent, change: Change) -> None:
-        data = validate_tolerant(SessionEventData, event.data)
+    def _on_session(self, data: SessionEventData, change: Change) -> None:
         if self.session is None:
             change.reconcile = True
             return
@@ -346,8 +344,7 @@ class SessionState:
         if is_terminal(updates["status"]) and not is_terminal(current):
             change.reconcile = True  # finishedAt and the final figures are only in /conversation
 
-    def _on_user_task(self, event: StreamEvent, change: Change) -> None:
-        data = validate_tolerant(UserTaskEventData, event.data)
+    def _on_user_task(self, data: UserTaskEventData, change: Change) -> None:
         task = self.tasks.get(data.user_task_id)
         if task is None:
             # The UserTaskReq step carries the task; until it arrives, fetch the truth.
@@ -356,9 +353,6 @@ class SessionState:
         if _task_rank(data.status) > _task_rank(task.status):
             task.status = data.status
             change.tasks = True
-
-    def _on_aitl(self, event: StreamEvent, change: Change) -> None:
-        """AITL requests and answers arrive as steps and tasks too; nothing more to hold."""
 
     # --- merging ----------------------------------------------------------------------------
 
