@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,6 +34,7 @@ from ..api.models import (
     same_type,
 )
 from ..api.tolerant import validate_tolerant
+from .change import Change
 from .events import MalformedEventError, read_event
 from .runs import RunNode, by_depth, link
 from .tasks import UserTask
@@ -51,45 +51,6 @@ def _item_rank(item: TimelineItem) -> tuple[int, int]:
     if same_type(item.type, ItemType.USER_TASK_REQ) and isinstance(item.content, dict):
         task = _task_rank(item.content.get("status"))
     return task, int(item.finished_at is not None)
-
-
-@dataclass
-class Change:
-    """What one ``apply_*`` call changed, so the UI refreshes only that."""
-
-    session: bool = False
-    runs: set[str] = field(default_factory=set)
-    items_added: set[str] = field(default_factory=set)
-    items_updated: set[str] = field(default_factory=set)
-    items_removed: set[str] = field(default_factory=set)
-    tasks: bool = False
-    reconcile: bool = False
-    reset: bool = False
-
-    def merge(self, other: Change) -> Change:
-        """Fold ``other`` into this change (a batch of events is one refresh)."""
-        self.session |= other.session
-        self.runs |= other.runs
-        self.items_added |= other.items_added
-        self.items_updated |= other.items_updated
-        self.items_removed |= other.items_removed
-        self.tasks |= other.tasks
-        self.reconcile |= other.reconcile
-        self.reset |= other.reset
-        self.items_updated -= self.items_added
-        return self
-
-    def __bool__(self) -> bool:
-        return bool(
-            self.session
-            or self.runs
-            or self.items_added
-            or self.items_updated
-            or self.items_removed
-            or self.tasks
-            or self.reconcile
-            or self.reset
-        )
 
 
 class StepStore(Mapping[str, TimelineItem]):
