@@ -23,7 +23,7 @@ import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from .deep_json import loads_deep
-from .models import Conversation, RunSummary, Session, TimelineItem
+from .models import NUMBER_LIMIT, Conversation, RunSummary, Session, TimelineItem, bounded_number
 from .tolerant import validate_tolerant
 
 M = TypeVar("M", bound=BaseModel)
@@ -115,5 +115,6 @@ def parse_conversation(body: bytes | bytearray) -> CompactConversation | None:
             return None
         run_id = shared.setdefault(head.run_id, head.run_id)
         kind = shared.setdefault(head.type, head.type)
-        steps.append(StepRecord(head.id, run_id, head.ordinal, kind, raw))
+        ordinal = bounded_number(head.ordinal, -NUMBER_LIMIT) or 0  # as the model reads it
+        steps.append(StepRecord(head.id, run_id, ordinal, kind, raw))
     return CompactConversation(session, runs, steps)

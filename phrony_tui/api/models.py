@@ -8,15 +8,71 @@ field must never crash the client. Wire names are camelCase; Python names are sn
 from __future__ import annotations
 
 import copy
+import math
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from .tolerant import validate_tolerant
 
 JSON = Any
+
+#: The largest count or position taken from the server. Far above anything real, small enough
+#: that ``int()``, formatting, products and sums of many of them stay finite.
+NUMBER_LIMIT = 10**15
+_TEXT_LIMIT = 400  # characters of a number sent as a string that are worth reading
+
+
+def bounded_number(value: Any, low: int = 0, high: int = NUMBER_LIMIT) -> int | float | None:
+    """A server number made safe for everything downstream: within ``low..high`` (beyond
+    either end it saturates, so an overflow to infinity is simply "a lot"), None when it is no
+    number at all (NaN, a boolean, an object, a string that does not read as one)."""
+    if type(value) is int:
+        return value if low <= value <= high else min(max(value, low), high)
+    if isinstance(value, str):
+        text = value.strip()[: _TEXT_LIMIT + 1]
+        try:
+            value = int(text) if len(text) <= _TEXT_LIMIT else float(text)
+        except ValueError:
+            try:
+                value = float(text)
+            except ValueError:
+                return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return min(max(value, low), high)
+
+
+def _count(value: Any) -> int | float:
+    """Token counts: never negative, never missing where the model needs one."""
+    bounded = bounded_number(value)
+    return 0 if bounded is None else bounded
+
+
+def _position(value: Any) -> int | float:
+    """Ordinals and sequences order the timeline; they may be negative but never endless."""
+    bounded = bounded_number(value, -NUMBER_LIMIT)
+    return 0 if bounded is None else bounded
+
+
+def _optional_depth(value: Any) -> int | None:
+    bounded = bounded_number(value)
+    return None if bounded is None else int(bounded)
+
+
+def _depth(value: Any) -> int:
+    return _optional_depth(value) or 0
+
+
+TokenCount = Annotated[int | float, BeforeValidator(_count)]
+OptionalTokenCount = Annotated[int | float | None, BeforeValidator(bounded_number)]
+Position = Annotated[int | float, BeforeValidator(_position)]
+Depth = Annotated[int, BeforeValidator(_depth)]
+OptionalDepth = Annotated[int | None, BeforeValidator(_optional_depth)]
 
 
 class WireModel(BaseModel):
@@ -141,7 +197,7 @@ class Session(WireModel):
     trigger_id: str | None = None
     trigger_name: str | None = None
     status: str = ""
-    total_tokens_used: int | float = 0
+    total_tokens_used: TokenCount = 0
     output: JSON = None
     error: str | None = None
     started_at: str | None = None
@@ -169,9 +225,9 @@ class RunSummary(WireModel):
     agent_id: str | None = None
     agent_version_id: str | None = None
     parent_run_id: str | None = None
-    depth: int = 0
+    depth: Depth = 0
     status: str = ""
-    total_tokens_used: int | float = 0
+    total_tokens_used: TokenCount = 0
     output: JSON = None
     error: str | None = None
     started_at: str | None = None
@@ -191,11 +247,11 @@ class TimelineItem(WireModel):
 
     id: str
     run_id: str
-    sequence: int | float = 0
-    ordinal: int | float = 0
+    sequence: Position = 0
+    ordinal: Position = 0
     type: str = ""
     content: JSON = None
-    tokens_used: int | float | None = None
+    tokens_used: OptionalTokenCount = None
     error: str | None = None
     started_at: str | None = None
     finished_at: str | None = None
@@ -230,17 +286,17 @@ class RunInfo(WireModel):
     output: JSON = None
     error: str | None = None
     session_id: str | None = None
-    total_tokens_used: int | float | None = None
+    total_tokens_used: OptionalTokenCount = None
     agent_id: str | None = None
     parent_run_id: str | None = None
-    depth: int | None = None
+    depth: OptionalDepth = None
 
 
 class StartRunResponse(WireModel):
     session_id: str
     run_id: str
     status: str = ""
-    total_tokens_used: int | float = 0
+    total_tokens_used: TokenCount = 0
     output: JSON = None
     error: str | None = None
     agent_id: str | None = None
@@ -354,7 +410,7 @@ class LLMRequestContent(SnakeModel):
 class ReasoningContent(SnakeModel):
     message: str = ""
     preview: str | None = None
-    tokens_used: int | float | None = None
+    tokens_used: OptionalTokenCount = None
 
 
 class ToolCallContent(SnakeModel):
@@ -379,8 +435,8 @@ class ToolResultContent(SnakeModel):
 class OutputContent(SnakeModel):
     """Where the output value itself sits is open (API.md 4.5): it is kept as an extra."""
 
-    tokens_used: int | float | None = None
-    total_tokens_used: int | float | None = None
+    tokens_used: OptionalTokenCount = None
+    total_tokens_used: OptionalTokenCount = None
 
 
 class UserMessageContent(SnakeModel):
@@ -421,7 +477,7 @@ class RunCompletedContent(SnakeModel):
     status: str = ""
     output: JSON = None
     error: JSON = None
-    total_tokens_used: int | float | None = None
+    total_tokens_used: OptionalTokenCount = None
 
 
 class SessionCompletedContent(SnakeModel):
@@ -429,7 +485,7 @@ class SessionCompletedContent(SnakeModel):
     status: str = ""
     output: JSON = None
     error: JSON = None
-    total_tokens_used: int | float | None = None
+    total_tokens_used: OptionalTokenCount = None
 
 
 #: The known ``content`` shapes by item type (lower case), API.md 4.5 and 10.3-10.4.
@@ -475,7 +531,7 @@ class StreamEvent(WireModel):
 class SessionEventData(WireModel):
     session_id: str | None = None
     status: str = ""
-    total_tokens_used: int | float | None = None
+    total_tokens_used: OptionalTokenCount = None
     output: JSON = None
     error: str | None = None
 
@@ -484,7 +540,7 @@ class SubagentSpawnedData(WireModel):
     parent_run_id: str | None = None
     run_id: str
     agent_name: str | None = None
-    depth: int = 0
+    depth: Depth = 0
 
 
 class UserTaskEventData(WireModel):

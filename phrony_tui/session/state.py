@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 from ..api.compact import CompactConversation, StepRecord
 from ..api.models import (
     COMPLETION_TYPES,
+    NUMBER_LIMIT,
     Conversation,
     ItemType,
     RunSummary,
@@ -35,6 +35,9 @@ from ..api.models import (
     same_type,
 )
 from ..api.tolerant import validate_tolerant
+from .change import Change
+from .events import MalformedEventError, read_event
+from .runs import RunNode, by_depth, link
 from .tasks import UserTask
 
 
@@ -49,63 +52,6 @@ def _item_rank(item: TimelineItem) -> tuple[int, int]:
     if same_type(item.type, ItemType.USER_TASK_REQ) and isinstance(item.content, dict):
         task = _task_rank(item.content.get("status"))
     return task, int(item.finished_at is not None)
-
-
-@dataclass
-class RunNode:
-    """One run in the tree, with the fields the console shows."""
-
-    id: str
-    parent_id: str | None
-    depth: int
-    status: str = ""
-    tokens: float = 0
-    agent_name: str | None = None
-    summary: RunSummary | None = None
-    children: list[str] = field(default_factory=list)
-
-    @property
-    def short_id(self) -> str:
-        return self.id[:8]
-
-
-@dataclass
-class Change:
-    """What one ``apply_*`` call changed, so the UI refreshes only that."""
-
-    session: bool = False
-    runs: set[str] = field(default_factory=set)
-    items_added: set[str] = field(default_factory=set)
-    items_updated: set[str] = field(default_factory=set)
-    items_removed: set[str] = field(default_factory=set)
-    tasks: bool = False
-    reconcile: bool = False
-    reset: bool = False
-
-    def merge(self, other: Change) -> Change:
-        """Fold ``other`` into this change (a batch of events is one refresh)."""
-        self.session |= other.session
-        self.runs |= other.runs
-        self.items_added |= other.items_added
-        self.items_updated |= other.items_updated
-        self.items_removed |= other.items_removed
-        self.tasks |= other.tasks
-        self.reconcile |= other.reconcile
-        self.reset |= other.reset
-        self.items_updated -= self.items_added
-        return self
-
-    def __bool__(self) -> bool:
-        return bool(
-            self.session
-            or self.runs
-            or self.items_added
-            or self.items_updated
-            or self.items_removed
-            or self.tasks
-            or self.reconcile
-            or self.reset
-        )
 
 
 class StepStore(Mapping[str, TimelineItem]):
@@ -196,26 +142,21 @@ class SessionState:
 
     @property
     def root(self) -> RunNode | None:
-        return next((r for r in self.runs.values() if r.parent_id is None), None)
+        """The run the server calls the root; failing that (every run claims a parent), the
+        top of the tree."""
+        claimed = next((r for r in self.runs.values() if r.claimed_parent_id is None), None)
+        if claimed is not None or not self.runs:
+            return claimed
+        return by_depth(self.runs)[0]
 
     @property
     def status(self) -> str:
         return self.session.status if self.session else ""
 
     def runs_by_depth(self) -> list[RunNode]:
-        """Depth-first order from the root: each run followed by its sub-agents."""
-        out: list[RunNode] = []
-        roots = [r for r in self.runs.values() if r.parent_id not in self.runs]
-
-        def walk(node: RunNode) -> None:
-            out.append(node)
-            for child_id in node.children:
-                if child_id in self.runs:
-                    walk(self.runs[child_id])
-
-        for node in roots:
-            walk(node)
-        return out
+        """Depth-first order from the root: each run followed by its sub-agents, every run
+        exactly once (loops in the parents the server names are cut, see ``runs.link``)."""
+        return by_depth(self.runs)
 
     def pending_tasks(self) -> list[UserTask]:
         """Pending tasks in timeline order."""
@@ -244,7 +185,7 @@ class SessionState:
         self.runs = {}
         for summary in snapshot.runs:
             self._put_run(summary, change)
-        self._link_children()
+        link(self.runs)
         self.items = StepStore()
         self._order = []
         self.tasks = {}
@@ -297,37 +238,41 @@ class SessionState:
     # --- events -----------------------------------------------------------------------------
 
     def apply_event(self, event: StreamEvent) -> Change:
-        """Apply one stream event. Anything not understood asks for a reconcile."""
+        """Apply one stream event. Data that is not understood (an unknown kind, a malformed
+        body) asks for a reconcile; an error in applying understood data is a bug and
+        propagates."""
         change = Change()
         if event.event_id:
             self.last_event_id = event.event_id
         try:
-            handler = {
-                "step": self._on_step,
-                "run": self._on_run,
-                "session": self._on_session,
-                "user_task": self._on_user_task,
-                "aitl": self._on_aitl,
-            }.get(event.kind)
-            if handler is None:
-                self.unknown_events += 1
-                change.reconcile = True
-            else:
-                handler(event, change)
-        except (ValidationError, TypeError, ValueError, KeyError, RecursionError):
+            data = read_event(event)
+        except MalformedEventError:
+            data = None
+        if data is None:
             self.unknown_events += 1
             change.reconcile = True
+        elif isinstance(data, TimelineItem):
+            self._on_step(data, change)
+        elif isinstance(data, SubagentSpawnedData):
+            self._on_spawned(data, change)
+        elif isinstance(data, RunSummary):
+            self._put_run(data, change)
+            link(self.runs)  # a parent or depth named anew may move a run, or close a loop
+        elif isinstance(data, SessionEventData):
+            self._on_session(data, change)
+        elif isinstance(data, UserTaskEventData):
+            self._on_user_task(data, change)
+        # AITL requests and answers arrive as steps and tasks too; nothing more to hold.
         return change
 
-    def _on_step(self, event: StreamEvent, change: Change) -> None:
-        item = validate_tolerant(TimelineItem, event.data)
+    def _on_step(self, item: TimelineItem, change: Change) -> None:
         node = self.runs.get(item.run_id)
         if node is None:
             change.reconcile = True  # a run we have not seen yet: fetch the tree
         elif (spent := item.tokens_used or 0) > 0 and item.id not in self.items:
             # A run's total arrives only with its run events (at its end): its new steps
             # count meanwhile, so a running run's share of tokens is not shown as nothing.
-            node.tokens += spent
+            node.tokens = min(node.tokens + spent, NUMBER_LIMIT)
             # Redraws the session panel; not ``runs``: the tree's shape and the pauses are
             # unchanged, and recomputing them per step would slow a busy stream.
             change.session = True
@@ -336,28 +281,19 @@ class SessionState:
             self.redacted = False
             change.session = True
 
-    def _on_run(self, event: StreamEvent, change: Change) -> None:
-        if event.subject.endswith("subagent.spawned"):
-            spawned = validate_tolerant(SubagentSpawnedData, event.data)
-            if spawned.run_id not in self.runs:
-                self.runs[spawned.run_id] = RunNode(
-                    spawned.run_id,
-                    spawned.parent_run_id,
-                    spawned.depth,
-                    status="Running",
-                    agent_name=spawned.agent_name,
-                )
-                self._link_children()
-                change.runs.add(spawned.run_id)
-            return
-        summary = validate_tolerant(RunSummary, event.data)
-        is_new = summary.id not in self.runs
-        self._put_run(summary, change)
-        if is_new:
-            self._link_children()
+    def _on_spawned(self, spawned: SubagentSpawnedData, change: Change) -> None:
+        if spawned.run_id not in self.runs:
+            self.runs[spawned.run_id] = RunNode(
+                spawned.run_id,
+                spawned.parent_run_id,
+                spawned.depth,
+                status="Running",
+                agent_name=spawned.agent_name,
+            )
+            link(self.runs)
+            change.runs.add(spawned.run_id)
 
-    def _on_session(self, event: StreamEvent, change: Change) -> None:
-        data = validate_tolerant(SessionEventData, event.data)
+    def _on_session(self, data: SessionEventData, change: Change) -> None:
         if self.session is None:
             change.reconcile = True
             return
@@ -378,8 +314,7 @@ class SessionState:
         if is_terminal(updates["status"]) and not is_terminal(current):
             change.reconcile = True  # finishedAt and the final figures are only in /conversation
 
-    def _on_user_task(self, event: StreamEvent, change: Change) -> None:
-        data = validate_tolerant(UserTaskEventData, event.data)
+    def _on_user_task(self, data: UserTaskEventData, change: Change) -> None:
         task = self.tasks.get(data.user_task_id)
         if task is None:
             # The UserTaskReq step carries the task; until it arrives, fetch the truth.
@@ -388,9 +323,6 @@ class SessionState:
         if _task_rank(data.status) > _task_rank(task.status):
             task.status = data.status
             change.tasks = True
-
-    def _on_aitl(self, event: StreamEvent, change: Change) -> None:
-        """AITL requests and answers arrive as steps and tasks too; nothing more to hold."""
 
     # --- merging ----------------------------------------------------------------------------
 
@@ -403,21 +335,13 @@ class SessionState:
             # An end state is final: a late event never reopens or re-ends a run.
             node.tokens = max(node.tokens, summary.total_tokens_used)
             return
-        node.parent_id = summary.parent_run_id
+        node.claimed_parent_id = summary.parent_run_id
         node.depth = summary.depth
         node.status = summary.status
         node.tokens = max(node.tokens, summary.total_tokens_used)
         node.agent_name = summary.agent_name or node.agent_name
         node.summary = summary
         change.runs.add(summary.id)
-
-    def _link_children(self) -> None:
-        for node in self.runs.values():
-            node.children = []
-        for node in self.runs.values():
-            parent = self.runs.get(node.parent_id or "")
-            if parent is not None:
-                parent.children.append(node.id)
 
     def _put_item(self, item: TimelineItem, change: Change) -> None:
         old = self.items.get(item.id)

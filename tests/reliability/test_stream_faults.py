@@ -121,9 +121,7 @@ async def test_clean_end_of_the_stream_reconnects_and_reconciles(faulty: SimServ
         await live_chat(pilot, app, faulty)
         seen = record_connection(app)
         assert faulty.end_streams(app.run_id) >= 1
-        await until(
-            pilot, lambda: retries(app) >= 1, what="the clean end noticed"
-        )
+        await until(pilot, lambda: retries(app) >= 1, what="the clean end noticed")
         await until(pilot, lambda: subscribers(faulty, app.run_id) == 0, what="stream closed")
         assert app.status_line.connection == "reconnecting"
         assert [m.retry_in for m in waits(seen())] == [pytest.approx(BACKOFF_CAP, abs=0.25)]
