@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import msgspec
 from pydantic import ValidationError
 
 from ..api.compact import CompactConversation, StepRecord
@@ -23,6 +24,7 @@ from ..api.models import (
     RunSummary,
     Session,
     SessionEventData,
+    StepEvent,
     StreamEvent,
     SubagentSpawnedData,
     TaskStatus,
@@ -84,9 +86,18 @@ class StepStore(Mapping[str, TimelineItem]):
     def __contains__(self, item_id: object) -> bool:
         return item_id in self._records
 
-    def put(self, item: TimelineItem) -> None:
-        """Hold ``item`` (a step from an event, or merged), replacing any step of its id."""
-        record = StepRecord.of(item)
+    def get(self, item_id: str, default: TimelineItem | None = None) -> TimelineItem | None:  # type: ignore[override]
+        """Without the ``KeyError`` ``Mapping.get`` raises and catches for each new step."""
+        return self[item_id] if item_id in self._records else default
+
+    def put(self, item: TimelineItem, raw: msgspec.Raw | bytes | None = None) -> None:
+        """Hold ``item``, replacing any step of its id. ``raw`` is the JSON ``item`` was read
+        from, when there is one (a step from an event or a snapshot): it is held as it is, not
+        written again from the model."""
+        if raw is None:
+            record = StepRecord.of(item)
+        else:
+            record = StepRecord(item.id, item.run_id, item.ordinal, item.type, raw)
         self._records[item.id] = record
         self._read.pop(item.id, None)
         self._keep(record, item)
@@ -203,7 +214,7 @@ class SessionState:
         """A snapshot's step, kept as it came unless it needs a closer look (a user task, or
         an id seen twice)."""
         if record.id in self.items or same_type(record.type, ItemType.USER_TASK_REQ):
-            self._put_item(record.model(), change)
+            self._put_item(record.model(), change, record.raw)
             return
         key = (record.ordinal, record.id)
         if not self._order or key > self._order[-1]:
@@ -251,7 +262,7 @@ class SessionState:
             self.unknown_events += 1
             change.reconcile = True
         elif isinstance(data, TimelineItem):
-            self._on_step(data, change)
+            self._on_step(data, change, event.raw_data if isinstance(event, StepEvent) else None)
         elif isinstance(data, SubagentSpawnedData):
             self._on_spawned(data, change)
         elif isinstance(data, RunSummary):
@@ -264,10 +275,10 @@ class SessionState:
         # AITL requests and answers arrive as steps and tasks too; nothing more to hold.
         return change
 
-    def _on_step(self, item: TimelineItem, change: Change) -> None:
+    def _on_step(self, item: TimelineItem, change: Change, raw: bytes | None) -> None:
         if item.run_id not in self.runs:
             change.reconcile = True  # a run we have not seen yet: fetch the tree
-        self._put_item(item, change)
+        self._put_item(item, change, raw)
         if self.redacted and item.type.lower() not in COMPLETION_TYPES:
             self.redacted = False
             change.session = True
@@ -334,7 +345,9 @@ class SessionState:
         node.summary = summary
         change.runs.add(summary.id)
 
-    def _put_item(self, item: TimelineItem, change: Change) -> None:
+    def _put_item(
+        self, item: TimelineItem, change: Change, raw: msgspec.Raw | bytes | None = None
+    ) -> None:
         old = self.items.get(item.id)
         if old is not None:
             if _item_rank(item) < _item_rank(old):
@@ -351,7 +364,7 @@ class SessionState:
             else:
                 bisect.insort(self._order, key)
             change.items_added.add(item.id)
-        self.items.put(item)
+        self.items.put(item, raw)
         if same_type(item.type, ItemType.USER_TASK_REQ):
             self._put_task(item, change)
 
