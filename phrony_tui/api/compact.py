@@ -23,7 +23,8 @@ import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from .deep_json import loads_deep
-from .models import NUMBER_LIMIT, Conversation, RunSummary, Session, TimelineItem, bounded_number
+from .models import Conversation, RunSummary, Session, TimelineItem
+from .numbers import NUMBER_LIMIT, bounded_number
 from .tolerant import validate_tolerant
 
 M = TypeVar("M", bound=BaseModel)
@@ -58,7 +59,9 @@ class StepRecord:
 
     __slots__ = ("id", "ordinal", "raw", "run_id", "type")
 
-    def __init__(self, id: str, run_id: str, ordinal: float, type: str, raw: msgspec.Raw) -> None:
+    def __init__(
+        self, id: str, run_id: str, ordinal: float, type: str, raw: msgspec.Raw | bytes
+    ) -> None:
         self.id = id
         self.run_id = run_id
         self.ordinal = ordinal

@@ -8,71 +8,25 @@ field must never crash the client. Wire names are camelCase; Python names are sn
 from __future__ import annotations
 
 import copy
-import math
+import json
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+import msgspec
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from .deep_json import loads_deep
+from .numbers import (
+    Depth,
+    OptionalDepth,
+    OptionalTokenCount,
+    Position,
+    TokenCount,
+)
 from .tolerant import validate_tolerant
 
 JSON = Any
-
-#: The largest count or position taken from the server. Far above anything real, small enough
-#: that ``int()``, formatting, products and sums of many of them stay finite.
-NUMBER_LIMIT = 10**15
-_TEXT_LIMIT = 400  # characters of a number sent as a string that are worth reading
-
-
-def bounded_number(value: Any, low: int = 0, high: int = NUMBER_LIMIT) -> int | float | None:
-    """A server number made safe for everything downstream: within ``low..high`` (beyond
-    either end it saturates, so an overflow to infinity is simply "a lot"), None when it is no
-    number at all (NaN, a boolean, an object, a string that does not read as one)."""
-    if type(value) is int:
-        return value if low <= value <= high else min(max(value, low), high)
-    if isinstance(value, str):
-        text = value.strip()[: _TEXT_LIMIT + 1]
-        try:
-            value = int(text) if len(text) <= _TEXT_LIMIT else float(text)
-        except ValueError:
-            try:
-                value = float(text)
-            except ValueError:
-                return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return min(max(value, low), high)
-
-
-def _count(value: Any) -> int | float:
-    """Token counts: never negative, never missing where the model needs one."""
-    bounded = bounded_number(value)
-    return 0 if bounded is None else bounded
-
-
-def _position(value: Any) -> int | float:
-    """Ordinals and sequences order the timeline; they may be negative but never endless."""
-    bounded = bounded_number(value, -NUMBER_LIMIT)
-    return 0 if bounded is None else bounded
-
-
-def _optional_depth(value: Any) -> int | None:
-    bounded = bounded_number(value)
-    return None if bounded is None else int(bounded)
-
-
-def _depth(value: Any) -> int:
-    return _optional_depth(value) or 0
-
-
-TokenCount = Annotated[int | float, BeforeValidator(_count)]
-OptionalTokenCount = Annotated[int | float | None, BeforeValidator(bounded_number)]
-Position = Annotated[int | float, BeforeValidator(_position)]
-Depth = Annotated[int, BeforeValidator(_depth)]
-OptionalDepth = Annotated[int | None, BeforeValidator(_optional_depth)]
 
 
 class WireModel(BaseModel):
@@ -526,6 +480,53 @@ class StreamEvent(WireModel):
     subject: str = ""
     data: dict[str, Any] = Field(default_factory=dict)
     event_id: str | None = Field(default=None, exclude=True)
+
+    def payload(self) -> dict[str, Any]:
+        """``data``, whichever way the event holds it."""
+        return self.data
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> StreamEvent:
+        """The event in ``text``; raises ``ValidationError`` as ``model_validate_json``. A step
+        comes back as a ``StepEvent``, its ``data`` kept as JSON."""
+        raw = text.encode() if isinstance(text, str) else text
+        try:
+            step = _STEP_ENVELOPE.decode(raw)
+        except (msgspec.DecodeError, RecursionError):
+            step = None
+        if step is None or step.kind != EventKind.STEP:
+            return cls.model_validate_json(raw)
+        data = bytes(step.data)
+        if not data.startswith(b"{"):
+            return cls.model_validate_json(raw)
+        fields = {"ts": step.ts, "kind": step.kind, "subject": step.subject, "raw_data": data}
+        return StepEvent.model_validate(fields)
+
+
+class StepEvent(StreamEvent):
+    """A step event whose ``data`` is kept as the JSON it arrived in, and ``data`` left empty:
+    the session holds a step as those bytes (and a bounded cache of models), so it is not held
+    as a dict of dicts as well, nor serialized again. Unknown keys beside ``data`` are not
+    kept. Only ``from_json`` builds one; the server's keys never reach ``raw_data``."""
+
+    raw_data: bytes = Field(exclude=True, repr=False)
+
+    def payload(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.raw_data)
+        except RecursionError:
+            value = loads_deep(self.raw_data)
+        return value if isinstance(value, dict) else {}
+
+
+class _StepEnvelope(msgspec.Struct):
+    kind: str = ""
+    ts: str | None = None
+    subject: str = ""
+    data: msgspec.Raw = msgspec.Raw(b"")
+
+
+_STEP_ENVELOPE = msgspec.json.Decoder(_StepEnvelope)
 
 
 class SessionEventData(WireModel):

@@ -63,7 +63,7 @@ def parse_event_data(data: str, event_id: str | None) -> StreamEvent | Malformed
 
 def _parse(data: str, event_id: str | None) -> StreamEvent | MalformedEvent:
     try:
-        event = StreamEvent.model_validate_json(data)
+        event = StreamEvent.from_json(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         if error["type"] != "json_invalid":

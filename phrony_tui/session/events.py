@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from ..api.compact import parse_model
 from ..api.models import (
     AitlEventData,
     EventKind,
     RunSummary,
     SessionEventData,
+    StepEvent,
     StreamEvent,
     SubagentSpawnedData,
     TimelineItem,
@@ -36,7 +38,7 @@ def read_event(event: StreamEvent) -> EventData | None:
     """The typed data of ``event``; None for a kind this console does not know.
 
     Raises ``MalformedEventError`` when the data cannot be read as its kind (a missing id, a
-    wrong shape, a nesting too deep to validate)."""
+    wrong shape, a nesting too deep to validate). A step kept as its JSON is read from it."""
     model: type[EventData]
     if event.kind == EventKind.STEP:
         model = TimelineItem
@@ -52,6 +54,8 @@ def read_event(event: StreamEvent) -> EventData | None:
     else:
         return None
     try:
+        if isinstance(event, StepEvent):
+            return parse_model(TimelineItem, event.raw_data)
         return validate_tolerant(model, event.data)
-    except (ValidationError, RecursionError) as exc:
+    except (ValidationError, ValueError, RecursionError) as exc:
         raise MalformedEventError(f"{event.kind} event: {type(exc).__name__}") from None

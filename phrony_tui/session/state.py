@@ -9,10 +9,10 @@ Applying any of a session's events after its final snapshot therefore changes no
 from __future__ import annotations
 
 import bisect
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
+import msgspec
 from pydantic import ValidationError
 
 from ..api.compact import CompactConversation, StepRecord
@@ -24,6 +24,7 @@ from ..api.models import (
     RunSummary,
     Session,
     SessionEventData,
+    StepEvent,
     StreamEvent,
     SubagentSpawnedData,
     TaskStatus,
@@ -38,6 +39,7 @@ from ..api.tolerant import validate_tolerant
 from .change import Change
 from .events import MalformedEventError, read_event
 from .runs import RunNode, by_depth, link
+from .steps import StepStore
 from .tasks import UserTask
 
 
@@ -52,64 +54,6 @@ def _item_rank(item: TimelineItem) -> tuple[int, int]:
     if same_type(item.type, ItemType.USER_TASK_REQ) and isinstance(item.content, dict):
         task = _task_rank(item.content.get("status"))
     return task, int(item.finished_at is not None)
-
-
-class StepStore(Mapping[str, TimelineItem]):
-    """The steps by id, each held as a ``StepRecord`` (its JSON, plus the fields that order and
-    filter it) and made a model when read. The models read or merged last are kept, a bounded
-    number of them and only small ones, so a step's content is held once, as bytes."""
-
-    CACHED = 4096
-    KEEP_BELOW = 256 * 1024  # bytes of JSON; a larger step is parsed again when read
-
-    def __init__(self) -> None:
-        self._records: dict[str, StepRecord] = {}
-        self._read: OrderedDict[str, TimelineItem] = OrderedDict()
-
-    def __getitem__(self, item_id: str) -> TimelineItem:
-        model = self._read.get(item_id)
-        if model is not None:
-            self._read.move_to_end(item_id)
-            return model
-        record = self._records[item_id]
-        model = record.model()
-        self._keep(record, model)
-        return model
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._records)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def __contains__(self, item_id: object) -> bool:
-        return item_id in self._records
-
-    def put(self, item: TimelineItem) -> None:
-        """Hold ``item`` (a step from an event, or merged), replacing any step of its id."""
-        record = StepRecord.of(item)
-        self._records[item.id] = record
-        self._read.pop(item.id, None)
-        self._keep(record, item)
-
-    def put_record(self, record: StepRecord) -> None:
-        self._records[record.id] = record
-        self._read.pop(record.id, None)
-
-    def _keep(self, record: StepRecord, model: TimelineItem) -> None:
-        if len(record.raw) < self.KEEP_BELOW:
-            self._read[record.id] = model
-            if len(self._read) > self.CACHED:
-                self._read.popitem(last=False)
-
-    def ordinal(self, item_id: str) -> float:
-        return self._records[item_id].ordinal
-
-    def run_id(self, item_id: str) -> str:
-        return self._records[item_id].run_id
-
-    def type(self, item_id: str) -> str:
-        return self._records[item_id].type
 
 
 class SessionState:
@@ -204,7 +148,7 @@ class SessionState:
         """A snapshot's step, kept as it came unless it needs a closer look (a user task, or
         an id seen twice)."""
         if record.id in self.items or same_type(record.type, ItemType.USER_TASK_REQ):
-            self._put_item(record.model(), change)
+            self._put_item(record.model(), change, record.raw)
             return
         key = (record.ordinal, record.id)
         if not self._order or key > self._order[-1]:
@@ -252,7 +196,7 @@ class SessionState:
             self.unknown_events += 1
             change.reconcile = True
         elif isinstance(data, TimelineItem):
-            self._on_step(data, change)
+            self._on_step(data, change, event.raw_data if isinstance(event, StepEvent) else None)
         elif isinstance(data, SubagentSpawnedData):
             self._on_spawned(data, change)
         elif isinstance(data, RunSummary):
@@ -265,7 +209,7 @@ class SessionState:
         # AITL requests and answers arrive as steps and tasks too; nothing more to hold.
         return change
 
-    def _on_step(self, item: TimelineItem, change: Change) -> None:
+    def _on_step(self, item: TimelineItem, change: Change, raw: bytes | None) -> None:
         node = self.runs.get(item.run_id)
         if node is None:
             change.reconcile = True  # a run we have not seen yet: fetch the tree
@@ -276,7 +220,7 @@ class SessionState:
             # Redraws the session panel; not ``runs``: the tree's shape and the pauses are
             # unchanged, and recomputing them per step would slow a busy stream.
             change.session = True
-        self._put_item(item, change)
+        self._put_item(item, change, raw)
         if self.redacted and item.type.lower() not in COMPLETION_TYPES:
             self.redacted = False
             change.session = True
@@ -343,7 +287,9 @@ class SessionState:
         node.summary = summary
         change.runs.add(summary.id)
 
-    def _put_item(self, item: TimelineItem, change: Change) -> None:
+    def _put_item(
+        self, item: TimelineItem, change: Change, raw: msgspec.Raw | bytes | None = None
+    ) -> None:
         old = self.items.get(item.id)
         if old is not None:
             if _item_rank(item) < _item_rank(old):
@@ -360,7 +306,7 @@ class SessionState:
             else:
                 bisect.insort(self._order, key)
             change.items_added.add(item.id)
-        self.items.put(item)
+        self.items.put(item, raw)
         if same_type(item.type, ItemType.USER_TASK_REQ):
             self._put_task(item, change)
 

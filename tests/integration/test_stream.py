@@ -42,7 +42,7 @@ async def test_clean_end_after_the_session_finishes(client: PhronyClient, sim: S
     ids = [int(e.event_id or 0) for e in events]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     step = next(e for e in events if e.kind == "step")
-    assert {"id", "runId", "ordinal", "type", "content"} <= set(step.data)
+    assert {"id", "runId", "ordinal", "type", "content"} <= set(step.payload())
 
 
 async def test_stream_of_a_finished_session_closes(client: PhronyClient, sim: SimServer) -> None:

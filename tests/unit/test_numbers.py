@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from phrony_tui.api import Conversation, StreamEvent
 from phrony_tui.api.compact import parse_conversation
-from phrony_tui.api.models import NUMBER_LIMIT, RunInfo, TimelineItem
+from phrony_tui.api.models import RunInfo, TimelineItem
+from phrony_tui.api.numbers import NUMBER_LIMIT
 from phrony_tui.session import SessionState
 from phrony_tui.ui.format import tokens
 

@@ -255,10 +255,13 @@ def test_an_event_replaces_a_record_and_merges_as_a_model() -> None:
 
 
 def test_read_steps_are_bounded() -> None:
+    """Only the steps read last are kept as models; an older one is read again, equal."""
     state = SessionState()
     state.apply_conversation(compact([item(f"i{n}", n) for n in range(50)]))
     state.items.CACHED = 8
-    for n in range(50):
-        assert state.items[f"i{n}"].ordinal == n
-    assert len(state.items._read) == 8
+    read = [state.items[f"i{n}"] for n in range(50)]
+    assert [step.ordinal for step in read] == list(range(50))
+    kept = [n for n in reversed(range(50)) if state.items[f"i{n}"] is read[n]]
+    assert kept == list(range(49, 41, -1))
+    assert state.items["i0"] == read[0]
     assert len(state.items) == 50 and set(state.items) == {f"i{n}" for n in range(50)}
