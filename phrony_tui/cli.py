@@ -227,13 +227,15 @@ def help_command(ctx: click.Context, command: str | None) -> int:
     return 0
 
 
+def _usage_message(exc: click.UsageError) -> str:
+    if isinstance(exc, click.NoSuchOption):
+        return f"unrecognized arguments: {exc.option_name}"
+    return exc.format_message()
+
+
 def _usage_line(exc: click.UsageError) -> str:
     path = exc.ctx.command_path if exc.ctx is not None else "phrony-tui"
-    if isinstance(exc, click.NoSuchOption):
-        message = f"unrecognized arguments: {exc.option_name}"
-    else:
-        message = exc.format_message()
-    return f"{path}: error: {message} (see {path} --help)"
+    return f"{path}: error: {_usage_message(exc)} (see {path} --help)"
 
 
 def run(args: list[str]) -> int:
@@ -250,7 +252,9 @@ def run(args: list[str]) -> int:
         if "--json" in args:
             import json
 
-            body = {"error": exc.format_message(), "exit": USAGE}
+            from .ui.sanitize import one_line
+
+            body = {"error": one_line(_usage_message(exc)), "exit": USAGE}
             print(json.dumps(body, ensure_ascii=True), file=sys.stderr, flush=True)
         return USAGE
     except click.ClickException as exc:

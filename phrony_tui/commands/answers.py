@@ -89,13 +89,21 @@ def _settle(delivery: Delivery, what: str) -> None:
 
 
 def _short(error: Exception | None) -> str:
+    from ..api.errors import APIStatusError
     from .exits import said
 
+    if isinstance(error, APIStatusError):
+        return said(f"{error.status}: {error.message or 'no message'}")
     return said(str(error)) if error is not None else "no answer"
 
 
 async def _send(
-    client: PhronyClient, body: MessageBody, since: float, what: str, as_json: bool
+    client: PhronyClient,
+    body: MessageBody,
+    since: float,
+    what: str,
+    as_json: bool,
+    done: str = "",
 ) -> int:
     from ..crash import say
     from .sending import Outcome, send_message
@@ -114,7 +122,7 @@ async def _send(
     else:
         from ..ui.sanitize import one_line
 
-        out(one_line(what[:1].upper() + what[1:] + ": done.", 300))
+        out(one_line(done or f"{what}: done.", 300))
     return DONE
 
 
@@ -141,8 +149,9 @@ async def _answer_task(
         body = build_answer(task, answer, metadata=metadata)
     except InvalidAnswerError as exc:
         raise CommandError(f"task {task.id}: {exc}", USAGE) from None
-    what = f"{verb} “{one_line(task.title or task.kind, 80)}” (task {task.id})"
-    return await _send(client, body, state.last_ordinal(), what, as_json)
+    what = f"task {task.id}"
+    done = f"{verb.capitalize()} “{one_line(task.title or task.kind, 80)}” (task {task.id})."
+    return await _send(client, body, state.last_ordinal(), what, as_json, done)
 
 
 def _is_approval(task: UserTask) -> bool:
@@ -313,7 +322,8 @@ async def reply(
         body = build_reply(run_id, text, refs)
     except InvalidAnswerError as exc:
         raise CommandError(str(exc), USAGE) from None
-    return await _send(client, body, state.last_ordinal(), f"replied to run {run_id}", as_json)
+    done = f"Replied to run {run_id}."
+    return await _send(client, body, state.last_ordinal(), f"reply to run {run_id}", as_json, done)
 
 
 @click.command("skip-wait", epilog="\b\nExample:\n  phrony-tui skip-wait RUN_ID")
@@ -328,7 +338,13 @@ async def skip_wait(conn: Connection, client: PhronyClient, run_id: str, as_json
 
     run_id = run_id_of(run_id)
     delivery = await skip(client, run_id, notice=lambda t: say(f"phrony-tui: {t}"))
-    _settle(delivery, f"skip the wait of run {run_id}")
+    try:
+        _settle(delivery, f"run {run_id}")
+    except CommandError as exc:
+        # The API answers 400 when the run is not WaitingForTimer: "not waiting for that".
+        if exc.details.get("status") == 400:
+            exc.code = CONFLICT
+        raise
     if as_json:
         emit_json({"ok": True, "runId": run_id})
     else:

@@ -42,9 +42,6 @@ class RequestLog:
     def body(self, label: str, request: httpx.Request, data: bytes) -> None:
         if not self.bodies or not data:
             return
-        if request.method == "PUT" and not request.url.path.startswith("/v1/"):
-            self.write(f"  {label} body: [file contents, {len(data)} bytes]")
-            return
         text = data[:BODY_LIMIT].decode("utf-8", "replace")
         more = f" … ({len(data) - BODY_LIMIT} more bytes)" if len(data) > BODY_LIMIT else ""
         self.write(f"  {label} body: {text}{more}")
@@ -100,7 +97,10 @@ class LoggingTransport(httpx.AsyncBaseTransport):
         path = request.url.path if request.url.path.startswith("/v1/") else "<upload URL>"
         head = f"{request.method} {path}"
         retry = f" retry={attempt}" if attempt else ""
-        if self.log.bodies and _read(request):
+        if self.log.bodies and path == "<upload URL>":
+            size = request.headers.get("Content-Length", "?")
+            self.log.write(f"  request body: [file contents, {size} bytes]")
+        elif self.log.bodies and _read(request):
             self.log.body("request", request, request.content)
         start = time.monotonic()
         try:

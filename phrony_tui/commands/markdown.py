@@ -30,8 +30,11 @@ def _cell(value: Any, limit: int = 200) -> str:
 def _json(value: Any, indent: int | None = 2) -> str:
     from ..ui.sanitize import clean
 
+    separators = (",", ":") if indent is None else None
     try:
-        text = json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+        text = json.dumps(
+            value, indent=indent, separators=separators, ensure_ascii=False, default=str
+        )
     except (ValueError, RecursionError):
         text = "(not displayable as JSON)"
     return clean(text)
