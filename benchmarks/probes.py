@@ -62,7 +62,7 @@ def console_open(base: str, key: str, run_id: str) -> dict[str, Any]:
     from phrony_tui.ui.main import checked
 
     start = time.perf_counter()
-    conversation = checked(PhronyClient(base, key), run_id)
+    conversation = checked(PhronyClient(base, key, manage_gc=True), run_id)
     result: dict[str, Any] = {}
 
     class Probe(ConsoleApp):
@@ -76,9 +76,9 @@ def console_open(base: str, key: str, run_id: str) -> dict[str, Any]:
             result["seconds"] = time.perf_counter() - start
             self.exit()
 
-    Probe(PhronyClient(base, key), run_id, initial=conversation, show_event_age=False).run(
-        headless=True, size=SIZE
-    )
+    Probe(
+        PhronyClient(base, key, manage_gc=True), run_id, initial=conversation, show_event_age=False
+    ).run(headless=True, size=SIZE)
     return result | {"peak_rss_mb": peak_rss_mb()}
 
 
@@ -151,7 +151,9 @@ def console_firehose(base: str, key: str, agent: str, count: str) -> dict[str, A
             marks["last"] = time.perf_counter()
             self.exit()
 
-    Probe(PhronyClient(base, key), run_id, show_event_age=False).run(headless=True, size=SIZE)
+    Probe(PhronyClient(base, key, manage_gc=True), run_id, show_event_age=False).run(
+        headless=True, size=SIZE
+    )
     elapsed = marks["last"] - marks["first"]
     return {
         "events": n_wanted,
@@ -199,7 +201,9 @@ def latency(base: str, key: str, agent: str, count: str, rate: str) -> dict[str,
             if len(samples) >= n_wanted * 0.98:
                 self.exit()
 
-    Probe(PhronyClient(base, key), run_id, show_event_age=False).run(headless=True, size=SIZE)
+    Probe(PhronyClient(base, key, manage_gc=True), run_id, show_event_age=False).run(
+        headless=True, size=SIZE
+    )
     measured = samples[warmup:]
     return {
         "samples": len(measured),
@@ -232,7 +236,9 @@ def keypress(base: str, key: str, run_id: str) -> dict[str, Any]:
                 waiting["end"] = time.perf_counter()
 
     async def main() -> None:
-        app = Probe(PhronyClient(base, key), run_id, show_event_age=False, steady=True)
+        app = Probe(
+            PhronyClient(base, key, manage_gc=True), run_id, show_event_age=False, steady=True
+        )
         async with app.run_test(size=SIZE) as pilot:
             while len(app.timeline.rows) < 1000:
                 await pilot.pause(0.1)
@@ -283,7 +289,7 @@ def demo_first_frame() -> dict[str, Any]:
 
     with SimServer(port=0) as sim:
         run_id = asyncio.run(_start(sim.base_url, sim.api_key, sim.agents["tour"], {}))
-        conversation = checked(PhronyClient(sim.base_url, sim.api_key), run_id)
+        conversation = checked(PhronyClient(sim.base_url, sim.api_key, manage_gc=True), run_id)
         result: dict[str, float] = {}
 
         class Probe(ConsoleApp):
@@ -295,9 +301,9 @@ def demo_first_frame() -> dict[str, Any]:
                 result["seconds"] = time.perf_counter() - T0
                 self.exit()
 
-        Probe(PhronyClient(sim.base_url, sim.api_key), run_id, initial=conversation).run(
-            headless=True, size=SIZE
-        )
+        Probe(
+            PhronyClient(sim.base_url, sim.api_key, manage_gc=True), run_id, initial=conversation
+        ).run(headless=True, size=SIZE)
     return result
 
 

@@ -57,11 +57,11 @@ async def soak(minutes: float, rate: float, drop_every: int) -> dict[str, Any]:
 
 async def _follow(info: dict[str, Any], count: int, rate: float) -> dict[str, Any]:
     base, key = info["base_url"], info["api_key"]
-    async with PhronyClient(base, key) as client:
+    async with PhronyClient(base, key, manage_gc=True) as client:
         started = await client.start_run(
             info["agents"]["firehose"], {"count": count, "rate": rate, "wait_for_stream": 10}
         )
-    app = ConsoleApp(PhronyClient(base, key), started.run_id, show_event_age=False)
+    app = ConsoleApp(PhronyClient(base, key, manage_gc=True), started.run_id, show_event_age=False)
     samples: list[tuple[float, float, int]] = []
     async with app.run_test(size=(160, 50)) as pilot:
         start = time.monotonic()
@@ -76,7 +76,7 @@ async def _follow(info: dict[str, Any], count: int, rate: float) -> dict[str, An
                 flush=True,
             )
         await pilot.pause(1)
-        async with PhronyClient(base, key) as client:
+        async with PhronyClient(base, key, manage_gc=True) as client:
             server_items = len((await client.get_conversation(started.run_id)).items)
         result = {
             "minutes": round(count / rate / 60, 2),

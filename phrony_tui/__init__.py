@@ -1,3 +1,8 @@
 """phrony-tui: a terminal console for Phrony agent runs, and a local Phrony API simulator."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("phrony-tui")  # written once, in pyproject.toml
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import AsyncIterator, Callable, Generator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
 
+from .body import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_BODY_BYTES,
+    read_body,
+)
 from .compact import Snapshot, parse_conversation, parse_model
 from .config import ApiKey, ClientConfig
 from .errors import (
-    APIConnectionError,
-    APITimeoutError,
+    ConfigError,
     PhronyError,
-    StreamDisconnectedError,
+    RequestError,
+    ResponseError,
     StreamProtocolError,
-    StreamTimeoutError,
-    status_error,
 )
 from .heap import LARGE, collector_paused
 from .models import (
@@ -37,35 +39,15 @@ from .models import (
     SessionList,
     StartRunResponse,
 )
-from .stream import DEFAULT_MAX_EVENT_BYTES, SSEParser, StreamItem, iter_sse
+from .stream import DEFAULT_MAX_EVENT_BYTES, EventStream, SSEParser
+from .upload import ProgressCallback, check_upload_target, chunks, url_problem
+from .wire import KeyAuth, answer_error, header_safe, scrub, segment, transport_error
 
 M = TypeVar("M", bound=BaseModel)
-ProgressCallback = Callable[[int, int], None]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 #: Read timeout of the live stream: well above the 15 s heartbeat, so only a real stall trips it.
 STREAM_READ_TIMEOUT = 45.0
-UPLOAD_CHUNK = 256 * 1024
-
-
-class _KeyAuth(httpx.Auth):
-    """Puts the key on each request to the API as it is sent, so it never sits in a local
-    variable of ours (tracebacks with locals) nor in a default header (the upload PUT)."""
-
-    def __init__(self, key: ApiKey) -> None:
-        self._key = key
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["X-API-Key"] = self._key.reveal()
-        yield request
-
-    def __repr__(self) -> str:
-        return "_KeyAuth(****)"
-
-
-def _seg(value: str) -> str:
-    """One URL path segment; a run id with ``/`` or ``..`` cannot reach another route."""
-    return quote(value, safe="")
 
 
 class PhronyClient:
@@ -74,6 +56,14 @@ class PhronyClient:
     ``base_url`` and ``api_key`` default to ``PHRONY_API_BASE`` and ``PHRONY_API_KEY``. The key
     travels only in the ``X-API-Key`` header of requests to ``base_url``; redirects are never
     followed, and the upload PUT to object storage never carries it.
+
+    Nothing the server sends is trusted for size: a body may grow to ``max_body_bytes``
+    (decoded), one stream event to ``max_event_bytes``; past either, a typed error.
+
+    The client changes no process-wide state unless asked. With ``manage_gc`` it pauses the
+    cyclic garbage collector while it builds a large body (1 MiB or more) into objects, which
+    halves the time to load a 100,000-step conversation; an application that owns its process
+    (the console) opts in, a library caller need not.
     """
 
     def __init__(
@@ -84,20 +74,27 @@ class PhronyClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         stream_read_timeout: float = STREAM_READ_TIMEOUT,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         allow_insecure_http: bool = False,
+        manage_gc: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = ClientConfig.resolve(
             base_url, api_key, allow_insecure_http=allow_insecure_http
         )
+        problem = url_problem(self.config.base_url)
+        if problem:
+            raise ConfigError(f"base URL cannot be used: {problem}")
         self.stream_read_timeout = stream_read_timeout
         self.max_event_bytes = max_event_bytes
+        self.max_body_bytes = max_body_bytes
+        self.manage_gc = manage_gc
         self._http = httpx.AsyncClient(
             timeout=timeout,
-            auth=_KeyAuth(self.config.api_key),
+            auth=KeyAuth(self.config.api_key),
             follow_redirects=False,
             transport=transport,
-            headers={"User-Agent": "phrony-tui"},
+            headers={"User-Agent": "phrony-tui", "Accept-Encoding": ACCEPT_ENCODING},
         )
 
     @property
@@ -129,6 +126,24 @@ class PhronyClient:
             headers["Content-Type"] = "application/json"
         return headers
 
+    @contextmanager
+    def _guard(self, method: str, path: str, target: str = "") -> Iterator[None]:
+        """Every failure of sending and reading as a typed error. Besides httpx's own errors,
+        a request httpx cannot build from what the caller or the server gave (a header that
+        is not ASCII, a malformed URL) raises plain ``ValueError``s and ``InvalidURL``."""
+        try:
+            yield
+        except httpx.HTTPError as exc:
+            raise transport_error(
+                exc, method, path, target or self.base_url, self.config.api_key
+            ) from None
+        except (httpx.InvalidURL, ValueError, OverflowError) as exc:
+            raise RequestError(
+                f"cannot send {method} {path}: {scrub(exc, self.config.api_key)[:300]}",
+                method=method,
+                path=path,
+            ) from None
+
     async def _request(
         self,
         method: str,
@@ -136,93 +151,36 @@ class PhronyClient:
         *,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
-        stream: bool = False,
-    ) -> httpx.Response:
-        """Send; a typed error for a transport failure or an error status. With ``stream``
-        the body is left unread (read it with ``_read_body``)."""
-        url = self.base_url + path
+    ) -> bytearray:
+        """Send and read the body (at most ``max_body_bytes``, decoded here); a typed error for
+        a transport failure, an error status or a body that cannot be read."""
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        request = self._http.build_request(
-            method, url, json=json, params=clean, headers=self._headers(json is not None)
-        )
-        try:
-            response = await self._http.send(request, stream=stream)
-            if stream and not response.is_success:
-                await response.aread()
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, path) from None
-        if not response.is_success:
-            if stream:
-                await response.aclose()
-            raise status_error(
-                response.status_code,
+        with self._guard(method, path):
+            request = self._http.build_request(
                 method,
-                path,
-                response.text,
-                response.headers.get("Retry-After"),
+                self.base_url + path,
+                json=json,
+                params=clean,
+                headers=self._headers(json is not None),
             )
-        return response
-
-    async def _read_body(self, response: httpx.Response, method: str, path: str) -> bytearray:
-        """A streamed response's body in one buffer. Sized from ``Content-Length`` when there
-        is one, so a 66 MB body is never held twice (as chunks and their join) on the way in."""
-        size = response.headers.get("Content-Length", "")
-        encoded = response.headers.get("Content-Encoding", "identity") != "identity"
-        try:
-            if size.isdigit() and not encoded:
-                body = bytearray(int(size))
-                filled = 0
-                with memoryview(body) as view:
-                    async for chunk in response.aiter_raw():
-                        end = filled + len(chunk)
-                        if end > len(view):
-                            break  # longer than announced: keep what was announced
-                        view[filled:end] = chunk
-                        filled = end
-                del body[filled:]
-            else:
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, path) from None
-        finally:
-            await response.aclose()
-        return body
-
-    def _transport_error(self, exc: httpx.HTTPError, method: str, path: str) -> PhronyError:
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(
-                f"timed out on {method} {path} ({type(exc).__name__})",
-                method=method,
-                path=path,
-                maybe_sent=not isinstance(exc, httpx.ConnectTimeout),
-            )
-        return APIConnectionError(
-            f"cannot reach {self.base_url} on {method} {path}: {self._scrub(exc)}",
-            method=method,
-            path=path,
-            maybe_sent=not isinstance(exc, httpx.ConnectError),
-        )
-
-    def _scrub(self, exc: BaseException) -> str:
-        """An exception's text for a message, with the key masked should it appear."""
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return text.replace(self.config.api_key.reveal(), "phk_****")
+            response = await self._http.send(request, stream=True)
+            if not response.is_success:
+                raise await answer_error(response, method, path, self.config.api_key)
+            return await read_body(response, self.max_body_bytes, what=f"{method} {path}")
 
     async def _json(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
-        response = await self._request(method, path, **kwargs)
-        return self._parse(model, response.content, method, path)
+        body = await self._request(method, path, **kwargs)
+        return self._parse(model, body, method, path)
 
     def _parse(self, model: type[M], body: bytes | bytearray, method: str, path: str) -> M:
         try:
             if not body:
                 # An empty success body: build what the model allows rather than fail.
                 return model.model_validate({})
-            with collector_paused(len(body) >= LARGE):
+            with collector_paused(self.manage_gc and len(body) >= LARGE):
                 return parse_model(model, body)
         except (ValueError, RecursionError) as exc:
-            raise PhronyError(
+            raise ResponseError(
                 f"unexpected response body on {method} {path}: {str(exc)[:300]}"
             ) from None
 
@@ -235,7 +193,7 @@ class PhronyClient:
         return await self._json(
             StartRunResponse,
             "POST",
-            f"/v1/agents/{_seg(agent_id)}/runs",
+            f"/v1/agents/{segment(agent_id, 'agent id')}/runs",
             json={"input": dict(input or {})},
         )
 
@@ -251,14 +209,14 @@ class PhronyClient:
         return await self._json(
             SessionList,
             "GET",
-            f"/v1/agents/{_seg(agent_id)}/sessions",
+            f"/v1/agents/{segment(agent_id, 'agent id')}/sessions",
             params={"skip": skip, "take": take, "versionId": version_id, "status": status},
         )
 
     # --- runs ------------------------------------------------------------------------------
 
     async def get_run(self, run_id: str) -> RunInfo:
-        return await self._json(RunInfo, "GET", f"/v1/runs/{_seg(run_id)}")
+        return await self._json(RunInfo, "GET", f"/v1/runs/{segment(run_id, 'run id')}")
 
     async def get_conversation(
         self, run_id: str, *, step_content: Literal["slim", "full"] = "full"
@@ -266,7 +224,7 @@ class PhronyClient:
         return await self._json(
             Conversation,
             "GET",
-            f"/v1/runs/{_seg(run_id)}/conversation",
+            f"/v1/runs/{segment(run_id, 'run id')}/conversation",
             params={"stepContent": step_content},
         )
 
@@ -274,11 +232,10 @@ class PhronyClient:
         """The full conversation to hold and show: its steps kept compact (``StepRecord``s
         over the body's bytes, models on demand) when the body reads cleanly, else as models
         through the tolerant path. A fraction of the memory of ``get_conversation``."""
-        path = f"/v1/runs/{_seg(run_id)}/conversation"
-        response = await self._request("GET", path, params={"stepContent": "full"}, stream=True)
-        body = await self._read_body(response, "GET", path)
+        path = f"/v1/runs/{segment(run_id, 'run id')}/conversation"
+        body = await self._request("GET", path, params={"stepContent": "full"})
         if body:
-            with collector_paused(len(body) >= LARGE):
+            with collector_paused(self.manage_gc and len(body) >= LARGE):
                 compact = parse_conversation(body)
             if compact is not None:
                 return compact
@@ -289,7 +246,10 @@ class PhronyClient:
     ) -> Accepted:
         """``POST /v1/runs/{runId}/messages`` (or ``/input``), to the body's own ``runId``."""
         return await self._json(
-            Accepted, "POST", f"/v1/runs/{_seg(body.run_id)}/{path}", json=body.to_wire()
+            Accepted,
+            "POST",
+            f"/v1/runs/{segment(body.run_id, 'run id')}/{path}",
+            json=body.to_wire(),
         )
 
     async def send_text(
@@ -301,7 +261,9 @@ class PhronyClient:
 
     async def skip_agent_wait(self, run_id: str) -> Accepted:
         """End a ``phrony_wait`` timer now. Sent with no body and no Content-Type."""
-        return await self._json(Accepted, "POST", f"/v1/runs/{_seg(run_id)}/skip-agent-wait")
+        return await self._json(
+            Accepted, "POST", f"/v1/runs/{segment(run_id, 'run id')}/skip-agent-wait"
+        )
 
     @asynccontextmanager
     async def stream(
@@ -309,33 +271,21 @@ class PhronyClient:
     ) -> AsyncIterator[EventStream]:
         """Open the live stream. Opening fails with the typed HTTP error (401, 404, 429…);
         iterating yields events, heartbeats and malformed events until the stream ends."""
-        path = f"/v1/runs/{_seg(run_id)}/stream"
+        path = f"/v1/runs/{segment(run_id, 'run id')}/stream"
         headers = self._headers(False)
         headers["Accept"] = "text/event-stream"
-        if last_event_id:
-            headers["Last-Event-ID"] = last_event_id
+        if last_event_id and header_safe(last_event_id):
+            headers["Last-Event-ID"] = last_event_id  # else resumed without it: ids are ASCII
         timeout = httpx.Timeout(self.stream_read_timeout, connect=10.0)
-        request = self._http.build_request(
-            "GET", self.base_url + path, headers=headers, timeout=timeout
-        )
-        try:
+        with self._guard("GET", path):
+            request = self._http.build_request(
+                "GET", self.base_url + path, headers=headers, timeout=timeout
+            )
             response = await self._http.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise APITimeoutError(
-                f"timed out opening GET {path}", method="GET", path=path
-            ) from None
-        except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"cannot reach {self.base_url} on GET {path}: {type(exc).__name__}",
-                method="GET",
-                path=path,
-            ) from None
         try:
             if not response.is_success:
-                body = (await response.aread()).decode("utf-8", "replace")
-                raise status_error(
-                    response.status_code, "GET", path, body, response.headers.get("Retry-After")
-                )
+                with self._guard("GET", path):
+                    raise await answer_error(response, "GET", path, self.config.api_key)
             media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
             if media_type.lower() != "text/event-stream":
                 raise StreamProtocolError(
@@ -369,45 +319,23 @@ class PhronyClient:
         *,
         progress: ProgressCallback | None = None,
     ) -> None:
-        """PUT the bytes to ``uploadUrl`` with exactly ``requiredHeaders``, never the API key."""
-        total = len(data)
-
-        async def body() -> AsyncIterator[bytes]:
-            sent = 0
-            if progress:
-                progress(0, total)
-            for start in range(0, total, UPLOAD_CHUNK):
-                chunk = data[start : start + UPLOAD_CHUNK]
-                sent += len(chunk)
-                yield chunk
-                if progress:
-                    progress(sent, total)
-
+        """PUT the bytes to ``uploadUrl`` with exactly ``requiredHeaders``, never the API key.
+        A presign answer that cannot be sent as it is raises ``ResponseError``."""
+        check_upload_target(presigned)
         headers = dict(presigned.required_headers)
-        headers["Content-Length"] = str(total)
+        headers["Content-Length"] = str(len(data))
         path = "PUT <uploadUrl>"
-        try:
-            response = await self._http.request(
+        with self._guard("PUT", path, target="the upload server"):
+            request = self._http.build_request(
                 presigned.http_method or "PUT",
                 presigned.upload_url,
-                content=body(),
+                content=chunks(data, progress),
                 headers=headers,
-                auth=None,
             )
-        except httpx.TimeoutException:
-            raise APITimeoutError("timed out uploading the file", method="PUT", path=path) from None
-        except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"upload failed: {type(exc).__name__}", method="PUT", path=path
-            ) from None
-        if not response.is_success:
-            raise status_error(
-                response.status_code,
-                "PUT",
-                path,
-                response.text,
-                response.headers.get("Retry-After"),
-            )
+            response = await self._http.send(request, auth=None, stream=True)
+            if not response.is_success:
+                raise await answer_error(response, "PUT", path, self.config.api_key)
+            await response.aclose()
 
     async def finalize(
         self,
@@ -445,39 +373,3 @@ class PhronyClient:
         await self.put_upload(presigned, data, progress=progress)
         done = await self.finalize(presigned.object_key, size, filename=file.name, media_type=mtype)
         return FileRef(object_key=done.object_key, filename=file.name, media_type=mtype)
-
-
-class EventStream:
-    """An open SSE response. Iterate it for ``StreamItem``s.
-
-    Outcomes: iteration ends normally when the server closes the stream cleanly;
-    ``StreamTimeoutError`` when nothing arrives within the read timeout;
-    ``StreamDisconnectedError`` when the connection breaks (reset, incomplete chunk);
-    ``EventTooLargeError`` when one event exceeds the maximum size;
-    ``StreamProtocolError`` when the body cannot be decoded. Opening it fails with
-    ``StreamProtocolError`` when the answer is not ``text/event-stream``.
-    """
-
-    def __init__(self, response: httpx.Response, parser: SSEParser) -> None:
-        self.response = response
-        self.parser = parser
-
-    @property
-    def last_event_id(self) -> str | None:
-        return self.parser.last_event_id
-
-    @property
-    def retry_ms(self) -> int | None:
-        """The server's ``retry:`` advice, in milliseconds, if it sent one."""
-        return self.parser.retry_ms
-
-    async def __aiter__(self) -> AsyncIterator[StreamItem]:
-        try:
-            async for item in iter_sse(self.response.aiter_bytes(), self.parser):
-                yield item
-        except httpx.TimeoutException:
-            raise StreamTimeoutError("no data on the stream within the read timeout") from None
-        except httpx.DecodingError as exc:
-            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
-        except (httpx.TransportError, httpx.StreamError) as exc:
-            raise StreamDisconnectedError(f"stream connection lost: {type(exc).__name__}") from None

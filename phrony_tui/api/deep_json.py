@@ -1,31 +1,54 @@
 """JSON nested deeper than the parsers allow (pydantic stops near 255 levels, ``json`` near
-1,000) must not make a whole conversation unreadable: it is parsed with a higher limit and the
-deep parts are cut to a placeholder."""
+1,000) must not make a whole conversation unreadable: the deep parts are cut to a placeholder
+in the text itself, by a scan that keeps no stack, and what remains parses with any parser.
+The interpreter's recursion limit is never touched (it is the whole process's)."""
 
 from __future__ import annotations
 
 import json
-import sys
-import threading
+import re
 from typing import Any
 
 MAX_DEPTH = 64
 CUT = "… (nested deeper than 64 levels; cut)"
-_PARSE_LIMIT = 20_000
-_lock = threading.Lock()
+
+# A whole string (escapes included), a bracket, or a quote that opens a string never closed.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|"', re.S)
 
 
 def loads_deep(raw: str | bytes | bytearray) -> Any:
-    """``json.loads`` for a document the usual parsers refused as too deep: parsed with a
-    higher limit, everything below ``MAX_DEPTH`` cut."""
-    with _lock:
-        previous = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(previous, _PARSE_LIMIT))
-        try:
-            value = json.loads(raw)
-        finally:
-            sys.setrecursionlimit(previous)
-    return cap_depth(value)
+    """``json.loads`` for a document the usual parsers refused as too deep: everything nested
+    below ``MAX_DEPTH`` is cut to ``CUT``. ``ValueError`` if it is not JSON."""
+    text = raw.decode() if isinstance(raw, bytes | bytearray) else raw
+    return json.loads(cut_deep_text(text))
+
+
+def cut_deep_text(text: str, limit: int = MAX_DEPTH) -> str:
+    """``text`` with every container opened at depth ``limit`` or deeper (the top level is
+    depth 0) replaced by the JSON string ``CUT``. Brackets inside strings do not count."""
+    parts: list[str] = []
+    depth = 0
+    kept = 0  # end of the text copied so far
+    cut_from = -1  # where the container being cut opened
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token == '"':
+            raise ValueError(f"unterminated string at {match.start()}")
+        if token in "[{":
+            if depth == limit and cut_from < 0:
+                cut_from = match.start()
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == limit and cut_from >= 0:
+                parts.append(text[kept:cut_from])
+                parts.append(json.dumps(CUT))
+                kept = match.end()
+                cut_from = -1
+    if not parts:
+        return text
+    parts.append(text[kept:])
+    return "".join(parts)
 
 
 def cap_depth(value: Any, limit: int = MAX_DEPTH) -> Any:

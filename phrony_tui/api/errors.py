@@ -7,6 +7,7 @@ or ``repr`` ever contains the API key: the key is only ever placed in request he
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 
@@ -16,6 +17,30 @@ class PhronyError(Exception):
 
 class ConfigError(PhronyError):
     """The client cannot be built as asked: no key, a malformed base URL, insecure transport."""
+
+
+class RequestError(PhronyError):
+    """The request cannot be made as asked: an empty id, or an id, header or URL that cannot
+    be put on the wire. Nothing was sent."""
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+class ResponseError(PhronyError):
+    """The server answered, but the answer cannot be used: a body that is not what the route
+    returns, cannot be decoded, or is larger than the client accepts, or an upload target that
+    is not a usable URL or header set."""
+
+
+class ResponseTooLargeError(ResponseError):
+    """A body announced or decoded larger than ``limit`` bytes; reading stopped there."""
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class APIConnectionError(PhronyError):
@@ -113,15 +138,28 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
+#: Longest wait a ``Retry-After`` is taken at; a larger one is cut to this.
+MAX_RETRY_AFTER = 3600.0
+#: Characters of a server's error message kept in an error (its body is kept in ``body``).
+MAX_MESSAGE_CHARS = 500
+
+
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header; HTTP dates are not used by Phrony and give None."""
+    """Seconds from a ``Retry-After`` header, at most ``MAX_RETRY_AFTER``; HTTP dates are not
+    used by Phrony, and they, infinities and NaN give None."""
     if value is None:
         return None
     try:
-        seconds = float(value.strip())
+        seconds = float(value.strip()[:40])
     except ValueError:
         return None
-    return max(0.0, seconds)
+    if not math.isfinite(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
+
+
+def _cut(text: str) -> str:
+    return text[:MAX_MESSAGE_CHARS] + "…" if len(text) > MAX_MESSAGE_CHARS else text
 
 
 def error_message(body: str) -> tuple[str, str | None]:
@@ -130,17 +168,17 @@ def error_message(body: str) -> tuple[str, str | None]:
     text = body.strip()
     try:
         data: Any = json.loads(text) if text else None
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict):
         code = data.get("code")
         for key in ("error", "message", "detail"):
             value = data.get(key)
             if isinstance(value, str) and value:
-                return value, code if isinstance(code, str) else None
+                return _cut(value), _cut(code) if isinstance(code, str) else None
             if isinstance(value, dict | list) and value:
-                return json.dumps(value)[:500], code if isinstance(code, str) else None
-    return (text[:500] + "…" if len(text) > 500 else text), None
+                return _cut(json.dumps(value)), _cut(code) if isinstance(code, str) else None
+    return _cut(text), None
 
 
 def status_error(

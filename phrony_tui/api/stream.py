@@ -1,7 +1,7 @@
 """Server-Sent Events for ``GET /v1/runs/{runId}/stream``.
 
 The parser follows the SSE spec (BOM, CR/LF/CRLF, multi-line ``data``, comments, ``id``,
-``retry``) on top of httpx-sse's line and field decoders, and adds what a long-lived stream
+``retry``) with the decoders of ``sse.py``, and adds what a long-lived stream
 needs: a maximum event size, heartbeats surfaced to the caller (for watchdogs), and each way the
 stream can end mapped to one typed outcome.
 """
@@ -12,12 +12,20 @@ import codecs
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 
-from httpx_sse._decoders import SSEDecoder, SSELineDecoder
+import httpx
 from pydantic import ValidationError
 
+from .body import decoded
 from .deep_json import loads_deep
-from .errors import EventTooLargeError
+from .errors import (
+    EventTooLargeError,
+    ResponseError,
+    StreamDisconnectedError,
+    StreamProtocolError,
+    StreamTimeoutError,
+)
 from .models import StreamEvent
+from .sse import Comment, EventDecoder, LineDecoder
 
 DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024
 
@@ -80,25 +88,29 @@ class SSEParser:
 
     def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
         self.max_event_bytes = max_event_bytes
-        self.last_event_id: str | None = None
-        self.retry_ms: int | None = None
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._lines = SSELineDecoder()
-        self._fields = SSEDecoder()
+        self._lines = LineDecoder()
+        self._events = EventDecoder()
         self._started = False
-        self._event_chars = 0
+        self._event_bytes = 0
         self._held_bytes = 0
-        self._saw_data = False
+
+    @property
+    def last_event_id(self) -> str | None:
+        return self._events.last_event_id
+
+    @property
+    def retry_ms(self) -> int | None:
+        """The server's ``retry:`` advice in milliseconds, at most ``MAX_RETRY_MS``."""
+        return self._events.retry_ms
 
     def feed(self, chunk: bytes) -> list[StreamItem]:
-        text = self._utf8.decode(chunk)
-        return self._feed_text(text)
+        return self._feed_text(self._utf8.decode(chunk))
 
     def close(self) -> list[StreamItem]:
-        """End of stream: lines still held (a final bare CR) are processed; an unterminated
-        final block is then dropped, as the spec says."""
+        """End of stream: an unterminated final line or block is dropped, as the spec says."""
         out = self._feed_text(self._utf8.decode(b"", final=True))
-        out += list(self._lines_to_items(self._lines.flush()))
+        self._lines.flush()
         return out
 
     def _feed_text(self, text: str) -> list[StreamItem]:
@@ -115,39 +127,23 @@ class SSEParser:
         tail = text[cut + 1 :]
         size = len(tail) if tail.isascii() else len(tail.encode())
         self._held_bytes = size if cut >= 0 else self._held_bytes + size
-        pending = self._event_chars + self._held_bytes
-        if pending > self.max_event_bytes:
+        if self._event_bytes + self._held_bytes > self.max_event_bytes:
             raise EventTooLargeError(self.max_event_bytes)
         return out
 
     def _lines_to_items(self, lines: Iterable[str]) -> Iterator[StreamItem]:
         for line in lines:
-            if line.startswith(":"):
-                yield Heartbeat(line[1:].strip())
-                continue
             if not line:
-                self._event_chars = 0
-            else:
-                self._event_chars += (len(line) if line.isascii() else len(line.encode())) + 1
-                if self._event_chars > self.max_event_bytes:
+                self._event_bytes = 0
+            elif not line.startswith(":"):
+                self._event_bytes += (len(line) if line.isascii() else len(line.encode())) + 1
+                if self._event_bytes > self.max_event_bytes:
                     raise EventTooLargeError(self.max_event_bytes)
-                name, _, value = line.partition(":")
-                if name == "data":
-                    self._saw_data = True
-                elif name == "retry":
-                    digits = value.removeprefix(" ")
-                    if not (digits.isascii() and digits.isdigit()):
-                        continue  # the spec ignores a retry that is not all ASCII digits
-            sse = self._fields.decode(line)
-            if sse is None:
-                continue
-            saw_data, self._saw_data = self._saw_data, False
-            self.last_event_id = sse.id or None  # an empty id: line resets it
-            if sse.retry is not None:
-                self.retry_ms = sse.retry
-            if not saw_data:
-                continue  # a block with no data dispatches nothing (it may set id or retry)
-            yield parse_event_data(sse.data, sse.id or None)
+            decoded = self._events.decode(line)
+            if isinstance(decoded, Comment):
+                yield Heartbeat(decoded.text.strip())
+            elif decoded is not None:
+                yield parse_event_data(decoded.data, decoded.id)
 
 
 async def iter_sse(chunks: AsyncIterator[bytes], parser: SSEParser) -> AsyncIterator[StreamItem]:
@@ -157,3 +153,41 @@ async def iter_sse(chunks: AsyncIterator[bytes], parser: SSEParser) -> AsyncIter
             yield item
     for item in parser.close():
         yield item
+
+
+class EventStream:
+    """An open SSE response. Iterate it for ``StreamItem``s.
+
+    Outcomes: iteration ends normally when the server closes the stream cleanly;
+    ``StreamTimeoutError`` when nothing arrives within the read timeout;
+    ``StreamDisconnectedError`` when the connection breaks (reset, incomplete chunk);
+    ``EventTooLargeError`` when one event exceeds the maximum size;
+    ``StreamProtocolError`` when the body cannot be decoded. Opening it fails with
+    ``StreamProtocolError`` when the answer is not ``text/event-stream``.
+    """
+
+    def __init__(self, response: httpx.Response, parser: SSEParser) -> None:
+        self.response = response
+        self.parser = parser
+
+    @property
+    def last_event_id(self) -> str | None:
+        return self.parser.last_event_id
+
+    @property
+    def retry_ms(self) -> int | None:
+        """The server's ``retry:`` advice in milliseconds, at most ``MAX_RETRY_MS``."""
+        return self.parser.retry_ms
+
+    async def __aiter__(self) -> AsyncIterator[StreamItem]:
+        try:
+            async for item in iter_sse(decoded(self.response), self.parser):
+                yield item
+        except ResponseError as exc:
+            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
+        except httpx.TimeoutException:
+            raise StreamTimeoutError("no data on the stream within the read timeout") from None
+        except httpx.DecodingError as exc:
+            raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
+        except (httpx.TransportError, httpx.StreamError) as exc:
+            raise StreamDisconnectedError(f"stream connection lost: {type(exc).__name__}") from None

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..api.models import HEADER_KEYS, ItemType
 from .engine import Run, SimSession, Turn
+from .reset import TransportInScope, reset
 from .scenarios import AGENTS_BY_ID, validate_input
 from .validation import Refusal, check_answer, check_files, check_message, check_reply
 from .wire import WireJSONResponse as JSONResponse
@@ -37,6 +38,10 @@ REQUIRED_SSE = "AES256"
 
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
     return JSONResponse({"error": message, "code": code}, status_code=status, headers=headers)
+
+
+#: The start of an event that never ends: the stream is cut in the middle of it.
+PARTIAL_EVENT = b'data: {"kind": "st'
 
 
 class DropConnection(Exception):
@@ -262,17 +267,22 @@ class SimApp:
         if self.world.replay and last.isdigit():
             after = int(last)
         return StreamingResponse(
-            self._events(run.session, after),
+            self._events(run.session, after, request.scope),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    async def _events(self, session: SimSession, after: int | None) -> AsyncIterator[bytes]:
+    async def _events(
+        self, session: SimSession, after: int | None, scope: Scope
+    ) -> AsyncIterator[bytes]:
         faults = self.world.faults
         sub = session.subscribe(after)
         sent = 0
         try:
             yield f"retry: {faults.retry_ms}\n\n".encode()
+            if faults.reset_stream:
+                yield PARTIAL_EVENT
+                await self._reset(scope)
             if faults.trickle_stream:
                 yield b"data: "
                 while faults.trickle_stream:  # bytes, never a whole event nor a heartbeat
@@ -304,10 +314,20 @@ class SimApp:
                 ):
                     self.world.drops += 1
                     raise DropConnection
+                if faults.reset_stream_every and sent % faults.reset_stream_every == 0:
+                    yield PARTIAL_EVENT
+                    await self._reset(scope)
                 if faults.end_stream_every and sent % faults.end_stream_every == 0:
                     return  # a clean end: the chunked body is finished properly
         finally:
             session.unsubscribe(sub)
+
+    async def _reset(self, scope: Scope) -> None:
+        """A moment for the partial event to reach the client, then a TCP reset."""
+        await asyncio.sleep(0.05)
+        reset(scope)
+        self.world.drops += 1
+        raise DropConnection
 
     # --- file library ---------------------------------------------------------------------
 
@@ -486,7 +506,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(exc.status_code, code, str(exc.detail))
 
 
-def build_app(world: World) -> Starlette:
+def build_app(world: World) -> ASGIApp:
     sim = SimApp(world)
     g = _guard
     routes = [
@@ -508,4 +528,4 @@ def build_app(world: World) -> Starlette:
         exception_handlers={HTTPException: _http_error},
     )
     app.router.redirect_slashes = False  # a trailing slash is a 404 with an error body, not a 307
-    return app
+    return TransportInScope(app)

@@ -10,6 +10,8 @@ FAULT_NAMES = {
     "drop-stream-random": "close the SSE connection abruptly after an event with probability P",
     "end-stream-every": "end the SSE response cleanly after every N events (the run goes on)",
     "trickle-stream": "while 1, streams send a byte every 50 ms and never a whole event",
+    "reset-stream": "while 1, streams send the start of an event, then a TCP reset",
+    "reset-stream-every": "reset the TCP connection mid-event after every N events",
     "latency-ms": "delay every API response by N milliseconds",
     "rate-limit-every": "answer every Nth API request with 429 and Retry-After",
     "retry-after": "seconds given in Retry-After on injected 429 and 503 (default 1)",
@@ -36,6 +38,8 @@ class Faults:
     drop_stream_random: float = 0.0
     end_stream_every: int = 0
     trickle_stream: int = 0
+    reset_stream: int = 0
+    reset_stream_every: int = 0
     latency_ms: int = 0
     rate_limit_every: int = 0
     retry_after: float = 1.0

@@ -106,7 +106,7 @@ class ConsoleApp(CrashGuard[None]):
         drafts: list[str] = []
         for screen in self.screen_stack:
             if isinstance(screen, RunScreen):
-                drafts += [text for text in screen.composer.drafts.values() if text]
+                drafts += screen.composer.secrets()
         return [*super().secrets(), *drafts]
 
     def _run_screen(self, run_id: str, initial: Snapshot | None) -> RunScreen:

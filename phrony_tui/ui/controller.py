@@ -26,6 +26,7 @@ from ..api.errors import (
 )
 from ..api.models import ItemType, MessageBody, same_type
 from ..preflight import ConsoleError, preflight
+from ..session.drafts import DraftKey, DraftKind, SendOutcome, UploadId
 from .messages import Reconcile, RunChecked, SendResult, SnapshotLoaded, UploadDone, UploadProgress
 from .sanitize import one_line
 
@@ -43,8 +44,6 @@ def describe(error: BaseException) -> str:
     return one_line(str(error) or type(error).__name__, 300)
 
 
-#: ``Controller.arrived``'s answer when the task was completed, but not with our answer.
-ELSEWHERE = "elsewhere"
 _ANSWER_FIELDS = ("approved", "selectedOptionId", "textValue", "numberValue")
 
 
@@ -90,7 +89,7 @@ class Controller:
             return
         self.post(RunChecked(run_id, conversation))
 
-    async def send(self, body: MessageBody, draft_key: str, since_ordinal: float = 0) -> None:
+    async def send(self, body: MessageBody, draft_key: DraftKey, since_ordinal: float = 0) -> None:
         """Post once; retry only what surely did not arrive or what the server asked to retry.
         After an ambiguous failure, look at the timeline to tell whether it arrived."""
         for attempt in range(SEND_ATTEMPTS):
@@ -99,7 +98,7 @@ class Controller:
                 await self.client.send_message(body)
             except ConflictError as exc:
                 message = f"{describe(exc)} — the task is no longer pending; refreshed."
-                self.post(SendResult(draft_key, ok=False, error=message, conflict=True))
+                self.post(SendResult(draft_key, SendOutcome.CONFLICT, message))
                 self.post(Reconcile("conflict"))
                 return
             except (RateLimitError, ServerError) as exc:
@@ -108,12 +107,12 @@ class Controller:
                     if not last:
                         await asyncio.sleep(wait)
                         continue
-                    self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
+                    self.post(SendResult(draft_key, SendOutcome.FAILED, self._kept(exc)))
                     return
                 if isinstance(exc, ServerError):
                     await self._ambiguous(body, draft_key, since_ordinal, exc)
                 else:
-                    self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
+                    self.post(SendResult(draft_key, SendOutcome.FAILED, self._kept(exc)))
                 return
             except APIConnectionError as exc:
                 if not exc.maybe_sent and not last:
@@ -122,12 +121,12 @@ class Controller:
                 if exc.maybe_sent:
                     await self._ambiguous(body, draft_key, since_ordinal, exc)
                 else:
-                    self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
+                    self.post(SendResult(draft_key, SendOutcome.FAILED, self._kept(exc)))
                 return
             except PhronyError as exc:
-                self.post(SendResult(draft_key, ok=False, error=self._kept(exc)))
+                self.post(SendResult(draft_key, SendOutcome.FAILED, self._kept(exc)))
                 return
-            self.post(SendResult(draft_key, ok=True))
+            self.post(SendResult(draft_key, SendOutcome.SENT))
             self.post(Reconcile("sent"))
             return
 
@@ -136,42 +135,43 @@ class Controller:
         return f"Not sent: {describe(error)}. Your draft is kept."
 
     async def _ambiguous(
-        self, body: MessageBody, draft_key: str, since: float, error: PhronyError
+        self, body: MessageBody, draft_key: DraftKey, since: float, error: PhronyError
     ) -> None:
-        arrived: bool | str | None = None
+        arrived = SendOutcome.UNKNOWN
         for delay in self.arrival_checks:
             await asyncio.sleep(delay)
             arrived = await self.arrived(body, since)
-            if arrived:
+            if arrived in (SendOutcome.ARRIVED_AFTER_ALL, SendOutcome.ANSWERED_ELSEWHERE):
                 break
         # Only the last look counts: "not yet" followed by "cannot tell" is "cannot tell".
-        if arrived == ELSEWHERE:
+        if arrived is SendOutcome.ANSWERED_ELSEWHERE:
             text = (
                 f"{describe(error)}; meanwhile the task was answered differently, elsewhere "
                 "(its outcome is in the timeline). It is no longer pending; refreshed."
             )
-            self.post(SendResult(draft_key, ok=False, error=text, conflict=True))
-        elif arrived:
-            self.post(SendResult(draft_key, ok=True, arrived=True))
-        elif arrived is False:
+            self.post(SendResult(draft_key, arrived, text))
+        elif arrived is SendOutcome.ARRIVED_AFTER_ALL:
+            self.post(SendResult(draft_key, arrived))
+        elif arrived is SendOutcome.NOT_DELIVERED:
             text = f"Not delivered ({describe(error)}). Your draft is kept: send it again."
-            self.post(SendResult(draft_key, ok=False, error=text, arrived=False))
+            self.post(SendResult(draft_key, arrived, text))
         else:
             text = (
                 f"{describe(error)}: it may or may not have arrived, and the timeline "
                 "cannot be checked now. Your draft is kept; look before sending again."
             )
-            self.post(SendResult(draft_key, ok=False, error=text))
+            self.post(SendResult(draft_key, SendOutcome.UNKNOWN, text))
         self.post(Reconcile("ambiguous send"))
 
-    async def arrived(self, body: MessageBody, since: float) -> bool | str | None:
-        """Whether the server has ``body``: its task is no longer pending, or a user turn with
-        its text appeared after ordinal ``since``. ``ELSEWHERE`` when the task ended with
-        another answer than ours; None when the timeline cannot be read."""
+    async def arrived(self, body: MessageBody, since: float) -> SendOutcome:
+        """Whether the server has ``body`` (``ARRIVED_AFTER_ALL``): its task is no longer
+        pending, or a user turn with its text appeared after ordinal ``since``.
+        ``ANSWERED_ELSEWHERE`` when the task ended with another answer than ours,
+        ``NOT_DELIVERED`` when it is not there, ``UNKNOWN`` when the timeline cannot be read."""
         try:
             conversation = await self.client.load_conversation(body.run_id)
         except PhronyError:
-            return None
+            return SendOutcome.UNKNOWN
         for step in steps_of(conversation):
             if body.user_task_id:
                 if not same_type(step.type, ItemType.USER_TASK_REQ):
@@ -187,23 +187,26 @@ class Controller:
             if body.user_task_id:
                 if content.get("user_task_id") == body.user_task_id:
                     if content.get("status", "Pending") == "Pending":
-                        return False
-                    return ELSEWHERE if _other_answer(body, content.get("outcome")) else True
+                        return SendOutcome.NOT_DELIVERED
+                    if _other_answer(body, content.get("outcome")):
+                        return SendOutcome.ANSWERED_ELSEWHERE
+                    return SendOutcome.ARRIVED_AFTER_ALL
             elif content.get("text", "") == (body.text or body.message or ""):
-                return True
-        return False
+                return SendOutcome.ARRIVED_AFTER_ALL
+        return SendOutcome.NOT_DELIVERED
 
     async def skip_wait(self, run_id: str) -> None:
+        key = DraftKey(DraftKind.TIMER, run_id)
         try:
             await self.client.skip_agent_wait(run_id)
         except PhronyError as exc:
-            self.post(SendResult(f"timer:{run_id}", ok=False, error=describe(exc)))
+            self.post(SendResult(key, SendOutcome.FAILED, describe(exc)))
             self.post(Reconcile("skip failed"))
             return
-        self.post(SendResult(f"timer:{run_id}", ok=True))
+        self.post(SendResult(key, SendOutcome.SENT))
         self.post(Reconcile("skipped"))
 
-    async def upload(self, path: str, upload_id: str) -> None:
+    async def upload(self, path: str, upload_id: UploadId) -> None:
         file = Path(path)
         last = 0.0
 

@@ -16,8 +16,25 @@ def bindings(*where: Where) -> list[BindingType]:
     return [a.binding() for a in ACTIONS if a.where in where]
 
 
-def binding(action_id: str) -> Binding:
-    return BY_ID[action_id].binding()
+def binding(
+    action_id: str,
+    *,
+    action: str | None = None,
+    priority: bool | None = None,
+    show: bool | None = None,
+) -> Binding:
+    """The binding of ``action_id``, its keys from the registry; a widget that acts on it in
+    its own way names its own action (``decide(True)`` for ``task.approve``)."""
+    entry = BY_ID[action_id]
+    return Binding(
+        entry.keys,
+        action or entry.action,
+        entry.label,
+        show=entry.show if show is None else show,
+        priority=entry.priority if priority is None else priority,
+        id=entry.id,
+        tooltip=entry.description,
+    )
 
 
 def by_action(action: str, where: tuple[Where, ...]) -> Action | None:
@@ -71,4 +88,4 @@ class KeyLabels:
 
     def __call__(self, action_id: str, *, first: bool = False) -> str:
         keys = [show_key(k) for k in self.keys(action_id)]
-        return keys[0] if first and keys else " / ".join(keys)
+        return keys[0] if first and keys else "/".join(keys) or "(unbound)"

@@ -27,7 +27,9 @@ def open_console(
 
     try:
         settings = settings or load_settings(config)
-        client = PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http)
+        client = PhronyClient(
+            base_url, api_key, allow_insecure_http=allow_insecure_http, manage_gc=True
+        )
     except ConfigError as exc:
         say(f"phrony-tui: {exc}")
         return 2
@@ -38,7 +40,7 @@ def open_console(
         say(f"phrony-tui: {exc}")
         return exc.code
     app = ConsoleApp(
-        PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http),
+        PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http, manage_gc=True),
         run_id.strip(),
         settings=settings,
         initial=conversation,

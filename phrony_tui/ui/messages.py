@@ -8,6 +8,7 @@ from textual.message import Message
 
 from ..api.compact import Snapshot
 from ..api.models import FileRef, MessageBody, StreamEvent
+from ..session.drafts import DraftKey, SendOutcome, UploadId
 
 
 class StreamBatch(Message):
@@ -63,10 +64,10 @@ class RunChecked(Message):
 
 @dataclass
 class Send(Message):
-    """Post ``body`` (a reply or a task completion); ``draft_key`` names the draft to clear."""
+    """Post ``body`` (a reply or a task completion); ``draft_key`` names the draft it came from."""
 
     body: MessageBody
-    draft_key: str
+    draft_key: DraftKey
     summary: str
 
 
@@ -77,8 +78,10 @@ class SkipWait(Message):
 
 @dataclass
 class AttachFile(Message):
+    """Upload the file at ``path`` (checked to be a readable file) for ``upload``'s draft."""
+
     path: str
-    draft_key: str
+    upload: UploadId
 
 
 @dataclass
@@ -91,23 +94,23 @@ class Reconcile(Message):
 
 @dataclass
 class SendResult(Message):
-    draft_key: str
-    ok: bool
+    """How a send (or a timer skip) for ``draft_key``'s pause ended; ``error`` says why not."""
+
+    draft_key: DraftKey
+    outcome: SendOutcome
     error: str = ""
-    conflict: bool = False
-    arrived: bool | None = None
 
 
 @dataclass
 class UploadProgress(Message):
-    upload_id: str
+    upload: UploadId
     sent: int
     total: int
 
 
 @dataclass
 class UploadDone(Message):
-    upload_id: str
+    upload: UploadId
     name: str
     ref: FileRef | None = None
     error: str = ""

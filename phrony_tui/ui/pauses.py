@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from ..api.models import ItemType, Status, TaskKind
 from ..session import SessionState, UserTask
+from ..session.drafts import DraftKey, DraftKind
 from .sanitize import one_line
 
 
@@ -14,25 +15,28 @@ from .sanitize import one_line
 class Pause:
     """One thing a person can do now: reply to a run, complete a task, or skip a timer."""
 
-    kind: str  # "reply" | "task" | "timer"
+    kind: DraftKind
     run_id: str
     task: UserTask | None = None
     wait_until: str | None = None
 
     @property
-    def key(self) -> str:
-        return f"task:{self.task.id}" if self.task else f"{self.kind}:{self.run_id}"
+    def key(self) -> DraftKey:
+        """Its draft's key: a task's drafts follow the task, a reply's the run."""
+        if self.task is not None:
+            return DraftKey(DraftKind.TASK, self.task.id)
+        return DraftKey(self.kind, self.run_id)
 
 
 def pauses(state: SessionState) -> list[Pause]:
     """Pending tasks in timeline order, then runs waiting for a reply, then timers."""
-    out = [Pause("task", task.run_id, task) for task in state.pending_tasks()]
+    out = [Pause(DraftKind.TASK, task.run_id, task) for task in state.pending_tasks()]
     for run in state.runs_by_depth():
         if run.status == Status.WAITING_FOR_RESPONSE:
-            out.append(Pause("reply", run.id))
+            out.append(Pause(DraftKind.REPLY, run.id))
     for run in state.runs_by_depth():
         if run.status == Status.WAITING_FOR_TIMER:
-            out.append(Pause("timer", run.id, wait_until=_wait_until(state, run.id)))
+            out.append(Pause(DraftKind.TIMER, run.id, wait_until=_wait_until(state, run.id)))
     return out
 
 
@@ -60,9 +64,9 @@ def headline(pause: Pause, state: SessionState) -> str:
     """What the composer says the run waits for (plain text; drawn literally)."""
     run = state.runs.get(pause.run_id)
     who = one_line((run.agent_name or run.short_id) if run else pause.run_id[:8], 40)
-    if pause.kind == "reply":
+    if pause.kind is DraftKind.REPLY:
         return f"{who} is waiting for your reply"
-    if pause.kind == "timer":
+    if pause.kind is DraftKind.TIMER:
         return f"{who} is waiting for a timer"
     task = pause.task
     assert task is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from phrony_tui.api import PhronyClient
+from phrony_tui.api import FileRef, PhronyClient
 from phrony_tui.api.errors import (
     BadRequestError,
     NotFoundError,
@@ -16,6 +16,7 @@ from phrony_tui.api.errors import (
     PhronyError,
 )
 from phrony_tui.sim import SimServer
+from tests.conftest import wait_status
 
 
 async def test_upload_file_with_progress(
@@ -46,19 +47,14 @@ async def test_upload_file_with_progress(
     assert again.already_finalized and again.size_bytes == str(len(data))
 
 
-async def test_put_never_carries_the_api_key(client: PhronyClient, sim: SimServer) -> None:
-    seen: list[httpx.Request] = []
-
-    async def spy(request: httpx.Request) -> None:
-        seen.append(request)
-
-    client._http.event_hooks["request"].append(spy)
+async def test_put_sends_exactly_the_required_headers(client: PhronyClient, sim: SimServer) -> None:
+    """The simulator refuses a PUT without ``requiredHeaders`` (403 below), so a stored file
+    proves they were sent; that the key is not is checked against the hostile server
+    (tests/hostile/test_refusals.py), which records what it receives."""
     presigned = await client.presign("a.txt", "text/plain", 5)
+    assert presigned.required_headers["x-amz-server-side-encryption"] == "AES256"
     await client.put_upload(presigned, b"hello")
-    put = next(r for r in seen if r.method == "PUT")
-    assert "x-api-key" not in put.headers
-    assert put.headers["x-amz-server-side-encryption"] == "AES256"
-    assert put.headers["content-type"] == "text/plain"
+    assert sim.world.files[presigned.object_key].data == b"hello"
 
 
 async def test_wrong_or_missing_required_header_is_403(
@@ -130,18 +126,12 @@ async def test_uploads_disabled_key_is_403(sim: SimServer, tmp_path: Path) -> No
 async def test_unfinalized_or_unknown_file_in_a_message(
     client: PhronyClient, sim: SimServer
 ) -> None:
-    from tests.conftest import wait_status
-
     started = await client.start_run(sim.agents["chat"])
     await wait_status(client, started.run_id, "WaitingForResponse")
     presigned = await client.presign("a.txt", "text/plain", 5)
     for key, error in ((presigned.object_key, BadRequestError), ("tenants/x/nope", NotFoundError)):
         with pytest.raises(error):
-            await client._request(
-                "POST",
-                f"/v1/runs/{started.run_id}/messages",
-                json={"runId": started.run_id, "files": [{"phronyFile": True, "objectKey": key}]},
-            )
+            await client.send_text(started.run_id, "", [FileRef(object_key=key)])
 
 
 async def test_unreadable_or_empty_file(client: PhronyClient, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import asyncio
 from phrony_tui.api import PhronyClient
 from phrony_tui.session import build_answer
 from phrony_tui.sim import SimServer
-from phrony_tui.ui.widgets.task_controls import ReplyArea
+from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from tests.reliability.helpers import FAST, converges
 from tests.ui.helpers import console, pause_kind, received, shows, until
 

@@ -13,7 +13,7 @@ from phrony_tui.sim import SimServer
 from phrony_tui.sim.hostile import PAYLOADS
 from phrony_tui.ui.sanitize import clean, one_line, plain
 from phrony_tui.ui.screens.detail import LINE_CHUNK, StepDetail, step_json
-from phrony_tui.ui.widgets.task_controls import AnswerInput
+from phrony_tui.ui.widgets.pauses.answer import AnswerInput
 from phrony_tui.ui.widgets.timeline import Timeline
 from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
 

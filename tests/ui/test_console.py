@@ -3,13 +3,27 @@ server received and what the screen shows."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual import events
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from phrony_tui.api import PhronyClient
 from phrony_tui.sim import SimServer
+from phrony_tui.ui.app import ConsoleApp
+from phrony_tui.ui.config import Settings
 from phrony_tui.ui.screens.prompts import Prompt
-from phrony_tui.ui.widgets.task_controls import AnswerInput, ApprovalControl, ConfirmBar, ReplyArea
+from phrony_tui.ui.widgets.composer import Composer
+from phrony_tui.ui.widgets.pauses.answer import AnswerInput
+from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
+from phrony_tui.ui.widgets.pauses.confirm import ConfirmBar
+from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from phrony_tui.ui.widgets.timeline import SEARCH_SLICE, Timeline
-from tests.ui.helpers import console, notices, pause_kind, received, screen_text, shows, until
+from tests.ui.helpers import SIZE, console, notices, pause_kind, received, screen_text, shows, until
 
 
 async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
@@ -20,8 +34,7 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         await pilot.press("ctrl+o")
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*str(tmp_path / "brief.txt"), "enter")
-        await until(pilot, lambda: any(app.composer.files.values()), what="upload finished")
-        await shows(pilot, app, "brief.txt")
+        await shows(pilot, app, "brief.txt ✕")  # uploaded and attached
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
         await pilot.press(*"What is [b]this[/b]?", "enter")
         await until(
@@ -34,7 +47,7 @@ async def test_chat_turn_with_a_file(sim: SimServer, tmp_path: Path) -> None:
         assert sent.body["files"][0]["filename"] == "brief.txt"
         await shows(pilot, app, "What is [b]this[/b]?")  # literal, not bold markup
         assert (
-            not any(app.composer.files.values()) and app.run_screen.query_one(ReplyArea).text == ""
+            "brief.txt ✕" not in screen_text(app) and app.run_screen.query_one(ReplyArea).text == ""
         )
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply again")
         await pilot.press(*"done", "enter")
@@ -236,11 +249,58 @@ async def test_a_long_timeline_is_searched_without_freezing(sim: SimServer) -> N
 
 
 async def test_keys_can_be_remapped(sim: SimServer) -> None:
-    from phrony_tui.ui.config import Settings
-
     settings = Settings(keys={"task.approve": "ctrl+y"}, confirm_approvals=False)
     async with console(sim, "approval", settings=settings) as (app, pilot):
         await until(pilot, lambda: isinstance(app.focused, ApprovalControl))
         await pilot.press("t", "ctrl+y")
         await until(pilot, lambda: received(sim, app.run_id), what="approved without confirm")
         assert received(sim, app.run_id)[0].body["approved"] is True
+
+
+async def test_hints_name_the_keys_bound_after_a_remap(sim: SimServer) -> None:
+    settings = Settings(keys={"task.approve": "ctrl+a"})
+    async with console(sim, "approval", settings=settings) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ApprovalControl), what="approval")
+        await shows(pilot, app, "ctrl+a approve · r reject · c comment")
+        await pilot.press("ctrl+a")
+        await until(pilot, lambda: isinstance(app.focused, ConfirmBar), what="confirmation")
+        await shows(pilot, app, "Approve telegram · send_message with", "y/Enter confirm")
+        assert received(sim, app.run_id) == []
+
+
+@asynccontextmanager
+async def typed_as_it_opens(
+    sim: SimServer, scenario: str, keys: str
+) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
+    """The console on a new run of ``scenario``, with ``keys`` arriving together the moment the
+    first pause opens (as a terminal delivers them, with nothing in between)."""
+    async with PhronyClient(sim.base_url, sim.api_key) as starter:
+        started = await starter.start_run(sim.agents[scenario])
+    app = ConsoleApp(PhronyClient(sim.base_url, sim.api_key), started.run_id, steady=True)
+    typed: list[str] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Composer.PauseOpened) and not typed:
+            typed.extend(keys)
+            for key in keys:
+                app.post_message(events.Key(key, key))
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: typed, what="the pause to open")
+        yield app, pilot
+
+
+async def test_keys_typed_as_the_reply_box_appears_land_in_it(sim: SimServer) -> None:
+    async with typed_as_it_opens(sim, "chat", "hey") as (app, pilot):
+        area = app.run_screen.query_one(ReplyArea)
+        await until(pilot, lambda: area.text == "hey", what=f"all three keys, not {area.text!r}")
+        assert app.focused is area
+
+
+async def test_a_comment_typed_as_the_approval_appears_lands_in_it(sim: SimServer) -> None:
+    async with typed_as_it_opens(sim, "approval", "cok") as (app, pilot):
+        comment = app.run_screen.query_one("#comment", Input)
+        await until(pilot, lambda: comment.value == "ok", what=f"comment, not {comment.value!r}")
+        assert app.focused is comment and app.composer.pending_decision is None
+        await pilot.press("c", "a")  # in the comment, the decision keys are letters
+        assert comment.value == "okca" and app.composer.pending_decision is None

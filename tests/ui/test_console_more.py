@@ -27,13 +27,10 @@ from phrony_tui.sim import SimServer
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.config import load_settings
 from phrony_tui.ui.screens.prompts import Prompt
-from phrony_tui.ui.widgets.task_controls import (
-    ApprovalControl,
-    Chip,
-    ConfirmBar,
-    OptionsControl,
-    ReplyArea,
-)
+from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
+from phrony_tui.ui.widgets.pauses.confirm import ConfirmBar
+from phrony_tui.ui.widgets.pauses.options import OptionsControl
+from phrony_tui.ui.widgets.pauses.reply import Chip, ReplyArea
 from phrony_tui.ui.widgets.timeline import Timeline
 from tests.ui.helpers import SIZE, console, notices, pause_kind, received, screen_text, shows, until
 
@@ -231,7 +228,7 @@ async def _attach(pilot: Pilot[None], app: ConsoleApp, name: str, count: int) ->
     await pilot.press(*name, "enter")
     await until(
         pilot,
-        lambda: sum(len(v) for v in app.composer.files.values()) == count,
+        lambda: len(app.run_screen.query(Chip)) == count,
         what=f"{count} upload(s) finished",
     )
     await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
@@ -288,8 +285,7 @@ async def test_tab_completes_the_path_and_the_upload_shows_its_progress(
         await pilot.press("enter")
         await shows(pilot, app, "⇡ progress-report.bin", "%")
         assert any(bar in screen_text(app) for bar in ("█", "░"))
-        await until(pilot, lambda: app.composer.files, timeout=15, what="the upload done")
-        await shows(pilot, app, "progress-report.bin ✕")
+        await shows(pilot, app, "progress-report.bin ✕", timeout=15)
         assert "⇡" not in screen_text(app)
 
 
@@ -304,7 +300,7 @@ async def test_ctrl_x_in_the_reply_removes_the_last_file_and_keeps_the_draft(
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*"abc", "ctrl+x", "escape")
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="back in the reply")
-        assert sum(len(v) for v in app.composer.files.values()) == 2
+        assert len(app.run_screen.query(Chip)) == 2
         await pilot.press("ctrl+x")
         await until(pilot, lambda: "second.txt" not in screen_text(app), what="last chip gone")
         await shows(pilot, app, "first.txt ✕")
@@ -314,6 +310,70 @@ async def test_ctrl_x_in_the_reply_removes_the_last_file_and_keeps_the_draft(
         (sent,) = received(sim, app.run_id)
         assert sent.body["text"] == "my draft"
         assert [f["filename"] for f in sent.body["files"]] == ["first.txt"]
+
+
+async def test_attaching_a_missing_file_or_a_folder_says_what_is_wrong(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "empty.txt").write_text("")
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        for name, told in [
+            ("no-such.txt", "No such file: no-such.txt"),
+            ("a-folder", "a-folder is a folder; attach a file inside it"),
+            ("empty.txt", "empty.txt is empty; there is nothing to attach"),
+        ]:
+            await pilot.press("ctrl+o")
+            await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+            await pilot.press(*name, "enter")
+            await shows(pilot, app, told)
+            await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
+            assert "Upload" not in screen_text(app) and "⇡" not in screen_text(app)
+        assert not [r for r in sim.world.received if r.path.startswith("/v1/file-library")]
+        assert not app.composer.has_unsent()  # nothing attached, nothing on its way
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+async def test_attaching_an_unreadable_file_says_so(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    secret = tmp_path / "locked.txt"
+    secret.write_text("private")
+    secret.chmod(0)
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+        await pilot.press(*"locked.txt", "enter")
+        await shows(pilot, app, "locked.txt cannot be read: permission denied")
+
+
+async def test_an_upload_on_its_way_or_an_attached_file_counts_as_unsent(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "slow.txt").write_text("x" * 1000)
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
+        assert not app.composer.has_unsent()
+        sim.faults.set("latency-ms", 400)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
+        await pilot.press(*"slow.txt", "enter")
+        await shows(pilot, app, "⇡ slow.txt")
+        assert app.composer.has_unsent()  # on its way
+        await shows(pilot, app, "slow.txt ✕", timeout=15)
+        sim.faults.set("latency-ms", 0)
+        assert app.composer.has_unsent()  # attached, not sent
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
+        await pilot.press("ctrl+x")
+        await until(pilot, lambda: "slow.txt" not in screen_text(app), what="chip gone")
+        assert not app.composer.has_unsent()
+        await pilot.press(*"words")
+        assert app.composer.has_unsent() and "words" in app.composer.secrets()
 
 
 # --- several pending tasks ---------------------------------------------------------------------
@@ -329,7 +389,8 @@ async def test_n_and_shift_n_cycle_through_pending_tasks(sim: SimServer) -> None
     async with console(sim, "multi-agent") as (app, pilot):
         await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")
         keys = [p.key for p in app.composer.pauses]
-        start = keys.index(app.composer.selected_key or "")
+        assert app.composer.selected is not None
+        start = keys.index(app.composer.selected.key)
 
         async def press(key: str) -> None:
             # Keys go to the timeline: an answer input with focus would take the letter.
@@ -339,9 +400,13 @@ async def test_n_and_shift_n_cycle_through_pending_tasks(sim: SimServer) -> None
 
         async def selected_is(index: int) -> None:
             want = keys[index % 3]
-            await until(pilot, lambda: app.composer.selected_key == want, what=f"task {want}")
+            await until(
+                pilot,
+                lambda: app.composer.selected is not None and app.composer.selected.key == want,
+                what=f"task {want}",
+            )
             kind = str(pause_kind(app))
-            await shows(pilot, app, PROMPTS[kind], f"({index % 3 + 1} of 3 · n/N")
+            await shows(pilot, app, PROMPTS[kind], f"({index % 3 + 1} of 3 · n/ctrl+n next")
 
         await selected_is(start)
         await press("N")

@@ -24,7 +24,7 @@ from phrony_tui.api import PhronyClient
 from phrony_tui.sim import SimServer
 from phrony_tui.ui import main
 from phrony_tui.ui.app import ConsoleApp
-from phrony_tui.ui.widgets.task_controls import ReplyArea
+from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from tests.conftest import wait_status
 from tests.ui.helpers import SIZE, until
 

@@ -12,7 +12,8 @@ from phrony_tui.api.errors import ConfigError
 from phrony_tui.ui.config import Settings, load_settings
 from phrony_tui.ui.screens.help import HelpScreen
 from phrony_tui.ui.screens.quit import QuitConfirm
-from phrony_tui.ui.widgets.task_controls import ApprovalControl, ReplyArea
+from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
+from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from phrony_tui.ui.widgets.timeline import Timeline
 from tests.ui.helpers import console, notices, pause_kind, screen_text, shows, until
 
@@ -52,7 +53,7 @@ async def test_ctrl_q_with_a_draft_asks_once_and_keeps_it(sim: object) -> None:
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="the reply box")
         await pilot.press(*"half a thought", "ctrl+q")
         await until(pilot, lambda: isinstance(app.screen, QuitConfirm), what="the question")
-        await shows(pilot, app, "unsent draft", "y: quit", "n / Esc: stay")
+        await shows(pilot, app, "unsent draft", "y: quit", "n/Esc: stay")
         await pilot.press("n")
         await until(pilot, lambda: not isinstance(app.screen, QuitConfirm), what="stayed")
         assert app.is_running

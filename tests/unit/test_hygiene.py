@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "phrony_tui"
 
 
-@pytest.mark.parametrize("layer", ["api", "session", "sim", "commands", "profiles"])
+@pytest.mark.parametrize("layer", ["api", "session", "sim", "live", "commands", "profiles"])
 def test_layer_does_not_import_textual(layer: str) -> None:
     code = (
         f"import importlib, pkgutil, sys, phrony_tui.{layer} as layer; "
@@ -29,7 +29,7 @@ def test_layer_does_not_import_textual(layer: str) -> None:
 ALLOWED_UI = {"commands": {"ui.sanitize"}}
 
 
-@pytest.mark.parametrize("layer", ["api", "session", "sim", "commands"])
+@pytest.mark.parametrize("layer", ["api", "session", "sim", "live", "commands"])
 def test_layer_source_has_no_textual_or_ui_import(layer: str) -> None:
     allowed = ALLOWED_UI.get(layer, set())
     for path in (PACKAGE / layer).rglob("*.py"):

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from phrony_tui.api import Heartbeat, MalformedEvent, SSEParser, StreamEvent
 from phrony_tui.api.errors import EventTooLargeError
+from phrony_tui.api.sse import MAX_RETRY_MS, Comment, EventDecoder, LineDecoder, ServerSentEvent
 
 
 def event_json(n: int, **extra: object) -> str:
@@ -173,3 +174,91 @@ def test_unterminated_multibyte_line_is_measured_in_bytes() -> None:
     with pytest.raises(EventTooLargeError):
         for _ in range(10):
             parser.feed(("é" * 100).encode())  # 200 bytes, 100 characters, per chunk
+
+
+# --- the wire decoder on its own (api/sse.py) ---------------------------------------------
+
+
+def decode_all(text: str, chunks: list[int] | None = None) -> list[ServerSentEvent | Comment]:
+    lines, events = LineDecoder(), EventDecoder()
+    out: list[ServerSentEvent | Comment] = []
+    pieces = [text] if chunks is None else split(text, chunks)
+    for piece in pieces:
+        for line in lines.decode(piece):
+            item = events.decode(line)
+            if item is not None:
+                out.append(item)
+    return out
+
+
+def split(text: str, sizes: list[int]) -> list[str]:
+    pieces, pos = [], 0
+    for size in sizes:
+        pieces.append(text[pos : pos + size])
+        pos += size
+    return [*pieces, text[pos:]]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r", "\r\n"])
+def test_each_line_end_ends_a_line(end: str) -> None:
+    lines = LineDecoder()
+    assert lines.decode(f"a{end}b{end}{end}c") == ["a", "b", ""]
+    assert lines.flush() == "c"
+
+
+def test_a_crlf_split_across_chunks_is_one_line_end() -> None:
+    lines = LineDecoder()
+    assert lines.decode("a\r") == ["a"]
+    assert lines.decode("\nb\r") == ["b"]
+    assert lines.decode("\r") == [""]  # CR then CR: an empty line, not a CRLF
+
+
+def test_fields_follow_the_spec() -> None:
+    events = decode_all(
+        "data:no space\n"
+        "data:  two spaces\n"
+        "data\n"
+        "unknown: ignored\n"
+        "event: custom\n"
+        "id: a\x00b\n"  # an id holding NUL is ignored
+        ":a comment\n"
+        "\n"
+    )
+    assert events == [
+        Comment("a comment"),
+        ServerSentEvent("no space\n two spaces\n", "custom", None),
+    ]
+
+
+def test_the_id_persists_and_a_block_without_data_dispatches_nothing() -> None:
+    events = decode_all("id: 1\nevent: x\n\ndata: a\n\nid\ndata: b\n\n")
+    assert events == [ServerSentEvent("a", "message", "1"), ServerSentEvent("b", "message", None)]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2500", 2500), ("0", 0), ("9" * 400, MAX_RETRY_MS), ("9" * 5000, MAX_RETRY_MS)],
+)
+def test_retry_is_read_at_once_and_cut_to_a_sane_delay(value: str, expected: int) -> None:
+    decoder = EventDecoder()
+    assert decoder.decode(f"retry: {value}") is None
+    assert decoder.retry_ms == expected
+    assert decoder.retry_ms / 1000 <= MAX_RETRY_MS / 1000
+
+
+def test_a_bom_counts_only_at_the_start() -> None:
+    parser = SSEParser()
+    items = parser.feed(f"\ufeffdata: {event_json(1)}\n\n\ufeffdata: {event_json(2)}\n\n".encode())
+    assert subjects(items) == ["s1"]  # the second BOM makes "\ufeffdata" an unknown field
+
+
+LINE = st.text(alphabet=st.sampled_from("ab:é \ufeff"), max_size=12)
+
+
+@given(
+    st.lists(st.tuples(LINE, st.sampled_from(["\n", "\r", "\r\n"])), max_size=30),
+    st.lists(st.integers(min_value=1, max_value=7), max_size=60),
+)
+def test_any_chunking_decodes_alike(lines: list[tuple[str, str]], chunks: list[int]) -> None:
+    text = "".join(line + end for line, end in lines)
+    assert decode_all(text, chunks) == decode_all(text)

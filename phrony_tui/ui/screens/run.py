@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import events, on
@@ -47,9 +46,8 @@ from ..messages import (
 )
 from ..sanitize import one_line, plain
 from ..widgets.composer import Composer
-from ..widgets.runs_tree import RunsTree
+from ..widgets.left_pane import LeftPane
 from ..widgets.search import SearchInput
-from ..widgets.session_panel import SessionHeader, TokenBar
 from ..widgets.status_line import StatusLine
 from ..widgets.timeline import Timeline
 from .detail import StepDetail
@@ -57,7 +55,6 @@ from .prompts import Prompt
 
 RECONCILE_DEBOUNCE = 0.25
 EVENT_LOG = 5_000
-PANEL_EVERY = 0.25
 BIG_SNAPSHOT = 10_000
 #: Narrower than this, the left pane hides itself (a key shows it again).
 PANE_HIDES_BELOW = 70
@@ -117,9 +114,6 @@ class RunScreen(Screen[None]):
         self.malformed = 0
         self._settler = Settler()
         self._feed_worker: Worker[None] | None = None
-        self._panel_due: set[str] = set()
-        self._panel_at = 0.0
-        self._panel_timer: Timer | None = None
         self._reconcile_timer: Timer | None = None
         self._pane_choice: bool | None = None
         self._situation: Situation | None = None
@@ -143,10 +137,7 @@ class RunScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            with Vertical(id="left"):
-                yield SessionHeader(id="session-header")
-                yield TokenBar(id="token-bar")
-                yield RunsTree(id="runs")
+            yield LeftPane(self.state, id="left")
             with Vertical(id="centre"):
                 search = SearchInput(placeholder="Search the timeline", id="search")
                 search.display = False
@@ -155,7 +146,11 @@ class RunScreen(Screen[None]):
                 notice.display = False
                 yield notice
                 yield Timeline(self.state, id="timeline")
-        yield Composer(self.state, confirm_approvals=self.settings.confirm_approvals)
+        yield Composer(
+            self.state,
+            confirm_approvals=self.settings.confirm_approvals,
+            key_label=self.keys,
+        )
         yield StatusLine(id="status", show_age=self.show_event_age)
         yield Footer()
 
@@ -218,7 +213,7 @@ class RunScreen(Screen[None]):
             deciding=composer.pending_decision is not None,
             pauses=len(composer.pauses),
             timers=sum(1 for p in composer.pauses if p.kind == "timer"),
-            files=bool(pause and composer.files.get(pause.key)),
+            files=bool(pause and composer.drafts.files(pause.key)),
             filtered=self.timeline.run_filter is not None,
             typing=isinstance(focused, Input | TextArea),
         )
@@ -255,10 +250,12 @@ class RunScreen(Screen[None]):
         state = self.state
         if change.session or change.runs or change.reset:
             self.status_line.run_status = state.status
-            self._panel_due |= {"panel"}
-        if change.runs or change.reset:
-            self._panel_due |= {"tree"}
-        self._show_panel(at_once=change.reset)
+            self.query_one("#redacted-notice").display = state.redacted
+        self.query_one(LeftPane).changed(
+            session=change.session or change.reset,
+            runs=bool(change.runs) or change.reset,
+            at_once=change.reset,
+        )
         timeline = self.timeline
         if change.reset or change.items_removed:
             timeline.reload(full=True)
@@ -273,31 +270,6 @@ class RunScreen(Screen[None]):
             self._sync_footer()
         self.status_line.tick()
         self._settler.added(len(change.items_added))
-
-    def _show_panel(self, *, at_once: bool = False) -> None:
-        """The session panel and the runs tree, redrawn at most every ``PANEL_EVERY``
-        seconds: while a run streams, each step changes a token count, and redrawing the
-        left pane per batch cost more than the step itself."""
-        if not self._panel_due:
-            return
-        wait = self._panel_at + PANEL_EVERY - time.monotonic()
-        if not at_once and wait > 0:
-            if self._panel_timer is None:
-                self._panel_timer = self.set_timer(wait, self._panel_timer_fired)
-            return
-        self._panel_at = time.monotonic()
-        if "panel" in self._panel_due:
-            self.query_one(SessionHeader).show(self.state)
-            self.query_one("#redacted-notice").display = self.state.redacted
-            self.query_one(TokenBar).show(self.state)
-        if "tree" in self._panel_due:
-            self.query_one(RunsTree).show(self.state)
-        self._panel_due = set()
-
-    def _panel_timer_fired(self) -> None:
-        self._panel_timer = None
-        if self.is_attached:
-            self._show_panel()
 
     def _busy(self) -> bool:
         """The person is in the middle of something: keep their focus where it is."""
@@ -402,13 +374,7 @@ class RunScreen(Screen[None]):
 
     @live(SendResult)
     def _on_send_result(self, message: SendResult) -> None:
-        self.composer.on_send_result(message)
-        if message.conflict:
-            self.notify(message.error, severity="warning", timeout=8, markup=False)
-        elif message.arrived:
-            self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
-        elif message.ok and not message.draft_key.startswith("reply:"):
-            self.notify("Sent", timeout=2)
+        self.composer.settle(message)
         self._sync_footer()
 
     @live(SkipWait)
@@ -417,37 +383,15 @@ class RunScreen(Screen[None]):
 
     @live(AttachFile)
     def _on_attach(self, message: AttachFile) -> None:
-        path = str(Path(message.path).expanduser())
-        upload_id = f"{message.draft_key}|{path}"
-        if upload_id in self.composer.uploading:
-            return
-        self.composer.uploading[upload_id] = (Path(path).name or path, "starting…")
-        self.composer.show_files()
-        self.run_worker(self.controller.upload(path, upload_id), group="upload")
+        self.run_worker(self.controller.upload(message.path, message.upload), group="upload")
 
     @live(UploadProgress)
     def _on_upload_progress(self, message: UploadProgress) -> None:
-        entry = self.composer.uploading.get(message.upload_id)
-        if entry is None:
-            return
-        width = 12
-        done = int(width * message.sent / max(1, message.total))
-        percent = 100 * message.sent // max(1, message.total)
-        bar = "█" * done + "░" * (width - done) + f" {percent}%"
-        self.composer.uploading[message.upload_id] = (entry[0], bar)
-        self.composer.show_files()
+        self.composer.upload_progress(message)
 
     @live(UploadDone)
     def _on_upload_done(self, message: UploadDone) -> None:
-        self.composer.uploading.pop(message.upload_id, None)
-        draft_key = message.upload_id.split("|", 1)[0]
-        if message.ref is not None:
-            self.composer.add_file(draft_key, message.ref)
-        else:
-            self.composer.show_files()
-            self.composer.set_error(
-                f"Upload of {one_line(message.name, 60)} failed: {message.error}"
-            )
+        self.composer.upload_done(message)
         self._sync_footer()
 
     # --- panes ------------------------------------------------------------------------------
@@ -464,7 +408,7 @@ class RunScreen(Screen[None]):
         self.status_line.filter_label = (run.agent_name or run.short_id) if run else ""
         self.status_line.tick()
         if run_id:
-            self.query_one(RunsTree).select_run(run_id)
+            self.query_one(LeftPane).select_run(run_id)
         self._sync_footer()
 
     @live(Timeline.StepChosen)
@@ -568,19 +512,7 @@ class RunScreen(Screen[None]):
         search.focus()
 
     def action_attach(self) -> None:
-        pause = self.composer.selected
-        if pause is None or pause.kind != "reply":
-            return
-        key = pause.key
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.post_message(AttachFile(path, key))
-            self.composer.focus_control()
-
-        self.app.push_screen(
-            Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen
-        )
+        self.composer.ask_for_file()
 
     def action_remove_file(self) -> None:
         # In a prompt, the palette or the search box, and with no file attached, the key is

@@ -1,59 +1,74 @@
 """The composer: exactly the controls the selected pause needs, and nothing is lost.
 
-Drafts are kept per pause (``draft_key``) until the server accepted them; a failed send keeps
-the draft and shows why. The composer never calls HTTP: it posts ``Send``/``SkipWait``/
-``AttachFile`` intents and the controller answers with results.
+Drafts live in a ``DraftStore`` until the server has them; a failed send keeps the draft and
+shows why. The composer never calls HTTP: it posts ``Send``/``SkipWait``/``AttachFile``
+intents and the screen hands it the controller's results (``settle``, ``upload_progress``,
+``upload_done``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widget import Widget
+from textual.css.query import NoMatches
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from ...api.models import FileRef, TaskKind
+from ...api.models import MessageBody, TaskKind
 from ...session import InvalidAnswerError, SessionState, build_answer, build_reply
-from ..messages import Send, SendResult, SkipWait
-from ..pauses import Pause, headline, pauses, seconds_left
-from ..sanitize import clean, one_line, plain, to_json
-from .task_controls import (
-    AckControl,
-    AnswerInput,
-    ApprovalControl,
-    ConfirmBar,
-    FileChips,
-    OptionsControl,
-    ReplyArea,
-)
+from ...session.drafts import DraftKey, DraftKind, DraftStore, SendOutcome, UploadId
+from ..messages import AttachFile, Send, SendResult, SkipWait, UploadDone, UploadProgress
+from ..pauses import Pause, headline, pauses
+from ..sanitize import one_line, plain
+from ..screens.prompts import Prompt
+from .pauses.alert import AckControl
+from .pauses.answer import AnswerInput
+from .pauses.approval import ApprovalControl
+from .pauses.base import KeyLabel, PauseView
+from .pauses.choose import default_key_labels, view_for
+from .pauses.confirm import ConfirmBar
+from .pauses.options import OptionsControl, OptionsView
+from .pauses.reply import FileChips, ReplyArea, ReplyView, file_problem
+from .pauses.timer import TimerView
 
 IDLE = "No input needed right now."
 CARRY_ERROR = 20.0
-PROMPT_CHARS = 4000
 
 
 class Composer(Vertical):
     """Bottom pane: says what the run waits for and offers the controls for it."""
 
-    def __init__(self, state: SessionState, *, confirm_approvals: bool = True) -> None:
+    class PauseOpened(Message):
+        """A pause began; ``pause`` is the one selected now (the screen may refresh its
+        footer: other keys apply)."""
+
+        def __init__(self, pause: Pause) -> None:
+            super().__init__()
+            self.pause = pause
+
+    def __init__(
+        self,
+        state: SessionState,
+        *,
+        confirm_approvals: bool = True,
+        key_label: KeyLabel | None = None,
+    ) -> None:
         super().__init__(id="composer")
         self.state = state
         self.confirm_approvals = confirm_approvals
+        self.key_label = key_label or default_key_labels()
+        self.drafts = DraftStore()
         self.pauses: list[Pause] = []
-        self.selected_key: str | None = None
-        self.drafts: dict[str, str] = {}
-        self.files: dict[str, list[FileRef]] = {}
-        self.uploading: dict[str, tuple[str, str]] = {}
-        self._in_flight: dict[str, tuple[str, list[FileRef]]] = {}
-        self.sending: set[str] = set()
-        self.pending_decision: bool | None = None
-        self._shown_key: str | None = "∅"
-        self._control: Widget | None = None
+        self.selected_key: DraftKey | None = None
+        self._decision: bool | None = None
+        self._shown: tuple[DraftKey, bool | None] | None = None
+        self._view: PauseView | None = None
         #: An error that outlives its pause (a 409: the task ended elsewhere, and the refresh
         #: that follows removes it), shown until the next send or for ``CARRY_ERROR`` s.
         self._carried = ("", 0.0)
@@ -69,6 +84,11 @@ class Composer(Vertical):
     def selected(self) -> Pause | None:
         return next((p for p in self.pauses if p.key == self.selected_key), None)
 
+    @property
+    def pending_decision(self) -> bool | None:
+        """An approval (True) or rejection (False) waiting for its confirmation."""
+        return self._decision
+
     def refresh_pauses(self) -> bool:
         """Recompute the pauses; True when a new one began (the caller may move focus)."""
         before = {p.key for p in self.pauses}
@@ -77,8 +97,11 @@ class Composer(Vertical):
         new = [k for k in keys if k not in before]
         if self.selected_key not in keys:
             self.selected_key = new[0] if new else (keys[0] if keys else None)
-            self.pending_decision = None
+            self._decision = None
         self._redraw()
+        pause = self.selected
+        if new and pause is not None:
+            self.post_message(self.PauseOpened(pause))
         return bool(new)
 
     def select(self, delta: int) -> None:
@@ -88,10 +111,15 @@ class Composer(Vertical):
         keys = [p.key for p in self.pauses]
         index = keys.index(self.selected_key) if self.selected_key in keys else -1
         self.selected_key = keys[(index + delta) % len(keys)]
-        self.pending_decision = None
+        self._decision = None
         self._carried = ("", 0.0)  # it was about the pause that ended, not the one chosen
         self._redraw()
         self.focus_control()
+
+    def refresh_hints(self) -> None:
+        """Draw the controls again, after the keys were remapped."""
+        self._shown = None
+        self._redraw()
 
     def _redraw(self) -> None:
         pause = self.selected
@@ -103,13 +131,15 @@ class Composer(Vertical):
             text.append_text(plain(headline(pause, self.state), "bold"))
             if len(self.pauses) > 1:
                 index = [p.key for p in self.pauses].index(pause.key) + 1
-                text.append(f"   ({index} of {len(self.pauses)} · n/N: next/previous)", "dim")
-            if pause.key in self.sending:
+                label = self.key_label
+                moves = f"{label('task.next')} next · {label('task.previous')} previous"
+                text.append(f"   ({index} of {len(self.pauses)} · {moves})", "dim")
+            if self.drafts.is_sending(pause.key):
                 text.append("   sending…", "italic")
             title.update(text)
-        key = None if pause is None else f"{pause.key}:{self.pending_decision}"
-        if key != self._shown_key:
-            self._shown_key = key
+        shown = None if pause is None else (pause.key, self._decision)
+        if shown != self._shown:
+            self._shown = shown
             self._build_body(pause)
 
     def _build_body(self, pause: Pause | None) -> None:
@@ -117,137 +147,28 @@ class Composer(Vertical):
         body.remove_children()
         carried, until = self._carried
         self.set_error(carried if time.monotonic() < until else "")
-        self._control = None
-        if pause is None:
-            return
-        widgets: list[Widget] = []
-        if pause.kind == "reply":
-            area = ReplyArea(
-                self.drafts.get(pause.key, ""), soft_wrap=True, show_line_numbers=False
-            )
-            widgets += [
-                area,
-                FileChips(),
-                Static(
-                    Text("Enter sends · ctrl+j newline · ctrl+o attach a file", style="dim"),
-                    classes="hint",
-                ),
-            ]
-        elif pause.kind == "timer":
-            widgets.append(Static(self._timer_text(pause), classes="task-control timer"))
-        else:
-            widgets += self._task_widgets(pause)
-        self._control = next((w for w in widgets if w.can_focus), None)
-        body.mount_all(widgets)
-        if pause.kind == "reply":
-            self.show_files()
-
-    def _task_widgets(self, pause: Pause) -> list[Widget]:
-        task = pause.task
-        assert task is not None
-        text = task.prompt or ""
-        if len(text) > PROMPT_CHARS:
-            text = text[:PROMPT_CHARS] + " … (cut here: the task's step in the timeline has it all)"
-        prompt = Static(plain(text, "italic"), classes="prompt")
-        if not task.api_completable:
-            note = (
-                "This task can only be completed in the Phrony dashboard; "
-                "nothing is sent from here."
-            )
-            return [
-                prompt,
-                Static(Text(note, style="yellow"), classes="task-control dashboard-only"),
-            ]
-        if task.is_approval:
-            if self.pending_decision is not None:
-                return [self._confirm_bar(pause, self.pending_decision)]
-            control = ApprovalControl(task, self.drafts.get(pause.key + ":comment", ""))
-            return [
-                control,
-                Static(Text("a approve · r reject · c comment", style="dim"), classes="hint"),
-            ]
-        if task.kind == TaskKind.MULTI_OPTION:
-            return [
-                prompt,
-                OptionsControl(task),
-                Static(Text("1-9 or ↑↓ select · Enter sends", style="dim"), classes="hint"),
-            ]
-        if task.kind in (TaskKind.TEXT, TaskKind.AITL_ESCALATION, TaskKind.NUMBER):
-            return [prompt, AnswerInput(task, self.drafts.get(pause.key, ""))]
-        if task.kind == TaskKind.ANOMALY_ALERT:
-            return [
-                prompt,
-                AckControl(Text("k or Enter: acknowledge", style="bold"), classes="task-control"),
-            ]
-        return [
-            prompt,
-            Static(
-                plain(
-                    f"Unknown task kind {one_line(task.kind, 40)!r}: "
-                    "answer it in the Phrony dashboard."
-                ),
-                classes="task-control",
-            ),
-        ]
-
-    def _confirm_bar(self, pause: Pause, approved: bool) -> ConfirmBar:
-        task = pause.task
-        assert task is not None
-        verb = "Approve" if approved else "Reject"
-        text = Text()
-        text.append(f"{verb} ", style="bold green" if approved else "bold red")
-        if task.tool is not None:
-            text.append(one_line(task.tool.name, 60))
-            if task.tool.operation_name:
-                text.append(" · " + one_line(task.tool.operation_name, 60))
-            if approved:
-                text.append(
-                    " with " + one_line(to_json(task.tool.arguments, indent=None, limit=600), 600)
-                )
-        comment = self.drafts.get(pause.key + ":comment", "")
-        if comment:
-            text.append(f"\ncomment: {clean(comment)}", style="italic")
-        text.append("\ny or Enter: confirm · n or Esc: cancel", style="dim")
-        return ConfirmBar(text, classes="task-control confirm")
-
-    def _timer_text(self, pause: Pause) -> Text:
-        left = seconds_left(pause.wait_until)
-        shown = "unknown" if left is None else f"{int(left) // 60}:{int(left) % 60:02d}"
-        return Text.assemble(
-            ("Waiting for a timer: ", "bold"),
-            (f"{shown} left", "bold cyan"),
-            ("   s: skip the wait now", "dim"),
+        self._view = (
+            None if pause is None else view_for(pause, self.drafts, self._decision, self.key_label)
         )
+        if self._view is not None:
+            self._view.mount_into(body)
+            self._show_files()
 
     def tick(self) -> None:
-        pause = self.selected
-        if pause is not None and pause.kind == "timer":
-            for timer in self.query(".timer").results(Static):
-                timer.update(self._timer_text(pause))
+        if isinstance(self._view, TimerView):
+            self._view.tick()
 
     # --- focus ------------------------------------------------------------------------------
 
     def focus_control(self, *, unless: Callable[[], bool] | None = None) -> None:
-        """Focus the control of the selected pause, once the body has been mounted; not if
-        ``unless()`` holds by then (the person started something else meanwhile)."""
-        self.call_after_refresh(self._focus_now, 0, unless, self.app.focused)
-
-    def _focus_now(
-        self,
-        tries: int = 0,
-        unless: Callable[[], bool] | None = None,
-        was: Widget | None = None,
-    ) -> None:
-        control = self._control
+        """Focus the control of the selected pause now, not if ``unless()`` holds (the person
+        is in the middle of something else). Its view is mounted in the same step as it is
+        built, so a key read next goes to it."""
+        control = self._view.control if self._view is not None else None
         if control is None or not control.focusable or (unless is not None and unless()):
             return
-        now = self.app.focused
-        if unless is not None and now is not was and now is not None and self not in now.ancestors:
-            return  # the person moved focus themselves meanwhile: leave it there
-        if control.is_mounted:
-            control.focus()
-        elif tries < 20:
-            self.call_after_refresh(self._focus_now, tries + 1, unless, was)
+        if control.is_attached:
+            control.screen.set_focus(control)
 
     def set_error(self, message: str) -> None:
         error = self.query_one("#composer-error", Static)
@@ -256,88 +177,123 @@ class Composer(Vertical):
 
     # --- files ------------------------------------------------------------------------------
 
-    def show_files(self) -> None:
+    def _reply_key(self) -> DraftKey | None:
         pause = self.selected
-        key = pause.key if pause is not None else ""
-        names = [f.filename or f.object_key for f in self.files.get(key, [])]
-        progress = {name: text for k, (name, text) in self.uploading.items() if k.startswith(key)}
-        for chips in self.query(FileChips).results(FileChips):
-            chips.show(names, progress)
+        return pause.key if pause is not None and pause.kind is DraftKind.REPLY else None
 
-    def uploads_pending(self, key: str) -> bool:
-        return any(upload_id.startswith(key + "|") for upload_id in self.uploading)
+    def _show_files(self) -> None:
+        key = self._reply_key()
+        if key is not None and isinstance(self._view, ReplyView):
+            self._view.show_files(self.drafts.files(key), self.drafts.uploads(key))
 
-    def add_file(self, draft_key: str, ref: FileRef) -> None:
-        self.files.setdefault(draft_key, []).append(ref)
-        self.show_files()
+    def ask_for_file(self) -> None:
+        """``ctrl+o``: ask for a path (with completion), then attach it to the reply."""
+        if self._reply_key() is None:
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.attach(path)
+            self.focus_control()
+
+        self.app.push_screen(
+            Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen
+        )
+
+    def attach(self, path: str) -> None:
+        """Start uploading ``path`` for the selected reply, once it is known to be a readable
+        file; the screen runs the upload (``AttachFile``) and reports back."""
+        key = self._reply_key()
+        if key is None:
+            return
+        file = Path(path).expanduser()
+        problem = file_problem(file)
+        if problem:
+            self.set_error(problem)
+            return
+        upload = UploadId(key, str(file))
+        if self.drafts.start_upload(upload, file.name or str(file)):
+            self.set_error("")
+            self._show_files()
+            self.post_message(AttachFile(str(file), upload))
+
+    def upload_progress(self, message: UploadProgress) -> None:
+        if self.drafts.progress(message.upload, message.sent, message.total):
+            self._show_files()
+
+    def upload_done(self, message: UploadDone) -> None:
+        if self.drafts.finish_upload(message.upload, message.ref) is None:
+            return
+        self._show_files()
+        if message.ref is None:
+            self.set_error(f"Upload of {one_line(message.name, 60)} failed: {message.error}")
 
     def on_file_chips_remove(self, message: FileChips.Remove) -> None:
-        pause = self.selected
-        files = self.files.get(pause.key, []) if pause is not None else []
-        if 0 <= message.index < len(files):
-            del files[message.index]
-            self.show_files()
+        key = self._reply_key()
+        if key is not None and self.drafts.remove_file(key, message.index):
+            self._show_files()
+
+    def remove_last_file(self) -> bool:
+        """Drop the last file attached to the selected reply; False when there is none."""
+        key = self._reply_key()
+        if key is None or not self.drafts.remove_file(key, -1):
+            return False
+        self._show_files()
+        return True
 
     def has_unsent(self) -> bool:
         """Whether anything typed, attached or uploading for a pause still pending would be
         lost if the console closed (drafts of pauses that ended can no longer be sent)."""
-        keys = {p.key for p in self.pauses}
-        typed = any(
-            text.strip() and key.removesuffix(":comment") in keys
-            for key, text in self.drafts.items()
-        )
-        attached = any(files for key, files in self.files.items() if key in keys)
-        return typed or attached or bool(self.uploading)
+        return self.drafts.has_unsent(p.key for p in self.pauses)
 
-    def remove_last_file(self) -> bool:
-        """Drop the last file attached to the selected reply; False when there is none."""
-        pause = self.selected
-        files = self.files.get(pause.key, []) if pause is not None else []
-        if not files:
-            return False
-        files.pop()
-        self.show_files()
-        return True
+    def secrets(self) -> list[str]:
+        """Every draft's text, for a crash report to redact."""
+        return self.drafts.secrets()
 
     # --- answering --------------------------------------------------------------------------
 
-    def _send(self, pause: Pause, build: Any, summary: str) -> None:
-        if pause.key in self.sending:
+    def _send(self, pause: Pause, build: Callable[[], MessageBody], summary: str) -> None:
+        key = pause.key
+        if self.drafts.is_sending(key):
             return
+        outgoing = self.drafts.outgoing(key)
         try:
             body = build()
         except InvalidAnswerError as exc:
             self.set_error(str(exc))
             return
-        self.sending.add(pause.key)
+        self.drafts.mark_sending(key, outgoing)
         self._carried = ("", 0.0)
         self.set_error("")
         self._redraw()
-        self.post_message(Send(body, pause.key, summary))
+        self.post_message(Send(body, key, summary))
 
     def on_reply_area_submitted(self, message: ReplyArea.Submitted) -> None:
         message.stop()
+        key = self._reply_key()
         pause = self.selected
-        if pause is None or pause.kind != "reply":
+        if key is None or pause is None:
             return
-        if self.uploads_pending(pause.key):
+        if self.drafts.uploading(key):
             self.set_error("wait for the upload to finish first")
             return
-        files = list(self.files.get(pause.key, []))
-        self._in_flight[pause.key] = (message.text, files)
+        self.drafts.set_text(key, message.text)
+        files = list(self.drafts.files(key))
         self._send(pause, lambda: build_reply(pause.run_id, message.text, files), "reply")
 
     def on_text_area_changed(self, message: TextArea.Changed) -> None:
-        pause = self.selected
-        if pause is not None and pause.kind == "reply":
-            self.drafts[pause.key] = message.text_area.text
+        key = self._reply_key()
+        if key is not None and isinstance(message.text_area, ReplyArea):
+            self.drafts.set_text(key, message.text_area.text)
 
     def on_input_changed(self, message: Input.Changed) -> None:
         pause = self.selected
         if pause is None:
             return
-        suffix = ":comment" if message.input.id == "comment" else ""
-        self.drafts[pause.key + suffix] = message.value
+        if isinstance(message.input, AnswerInput):
+            self.drafts.set_text(pause.key, message.value)
+        elif message.input.id == "comment":
+            self.drafts.set_text(pause.key.comment, message.value)
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         pause = self.selected
@@ -345,15 +301,12 @@ class Composer(Vertical):
             return
         message.stop()
         task = pause.task
+        self.drafts.set_text(pause.key, message.value)
         self._send(pause, lambda: build_answer(task, message.value), "answer")
 
     def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
         pause = self.selected
-        if (
-            pause is None
-            or pause.task is None
-            or not isinstance(message.option_list, OptionsControl)
-        ):
+        if pause is None or not isinstance(message.option_list, OptionsControl):
             return
         message.stop()
         shown = message.option_list.user_task  # the options on screen, not a newer copy
@@ -366,12 +319,11 @@ class Composer(Vertical):
 
     def decide(self, approved: bool) -> None:
         pause = self.selected
-        if pause is None or pause.task is None or not pause.task.is_approval:
-            return
-        if not pause.task.api_completable:
+        task = pause.task if pause is not None else None
+        if pause is None or task is None or not (task.is_approval and task.api_completable):
             return
         if self.confirm_approvals:
-            self.pending_decision = approved
+            self._decision = approved
             self._redraw()
             self.focus_control()
         else:
@@ -380,7 +332,7 @@ class Composer(Vertical):
     def on_confirm_bar_answered(self, message: ConfirmBar.Answered) -> None:
         message.stop()
         pause = self.selected
-        decision, self.pending_decision = self.pending_decision, None
+        decision, self._decision = self._decision, None
         if pause is not None and decision is not None and message.confirmed:
             self._send_decision(pause, decision)
         self._redraw()
@@ -389,7 +341,7 @@ class Composer(Vertical):
     def _send_decision(self, pause: Pause, approved: bool) -> None:
         task = pause.task
         assert task is not None
-        comment = self.drafts.get(pause.key + ":comment", "").strip()
+        comment = self.drafts.text(pause.key.comment).strip()
         metadata = {"comment": comment} if comment else None
         summary = "approval" if approved else "rejection"
         self._send(pause, lambda: build_answer(task, approved, metadata=metadata), summary)
@@ -400,55 +352,44 @@ class Composer(Vertical):
 
     def acknowledge(self) -> None:
         pause = self.selected
-        if (
-            pause is not None
-            and pause.task is not None
-            and (pause.task.kind == TaskKind.ANOMALY_ALERT and pause.task.api_completable)
-        ):
-            task = pause.task
+        task = pause.task if pause is not None else None
+        if pause is None or task is None:
+            return
+        if task.kind == TaskKind.ANOMALY_ALERT and task.api_completable:
             self._send(pause, lambda: build_answer(task), "acknowledgement")
 
     def skip_wait(self) -> None:
         pause = self.selected
         timer = (
             pause
-            if pause is not None and pause.kind == "timer"
-            else next((p for p in self.pauses if p.kind == "timer"), None)
+            if pause is not None and pause.kind is DraftKind.TIMER
+            else next((p for p in self.pauses if p.kind is DraftKind.TIMER), None)
         )
         if timer is not None:
             self.post_message(SkipWait(timer.run_id))
 
     def pick_option(self, number: int) -> None:
-        for options in self.query(OptionsControl).results(OptionsControl):
-            options.action_pick(number)
-            options.focus()
+        if isinstance(self._view, OptionsView):
+            self._view.pick(number)
 
-    def _forget_sent(self, key: str, text: str, files: list[FileRef]) -> None:
-        """Remove what was sent from the draft, and only that: anything typed or attached
-        while the message was on its way stays."""
-        draft = self.drafts.get(key, "")
-        rest = draft[len(text) :].lstrip("\n") if draft.startswith(text) else draft
-        self.drafts[key] = rest
-        self.files[key] = [f for f in self.files.get(key, []) if f not in files]
-        pause = self.selected
-        if pause is not None and pause.key == key:
-            for area in self.query(ReplyArea).results(ReplyArea):
-                if area.text != rest:
-                    area.load_text(rest)
-            self.show_files()
-
-    def on_send_result(self, result: SendResult) -> None:
-        self.sending.discard(result.draft_key)
-        sent_text, sent_files = self._in_flight.pop(result.draft_key, ("", []))
-        if result.ok:
-            self.drafts.pop(result.draft_key + ":comment", None)
-            if result.draft_key.startswith("reply:"):
-                self._forget_sent(result.draft_key, sent_text, sent_files)
-            else:
-                self.drafts.pop(result.draft_key, None)
+    def settle(self, result: SendResult) -> None:
+        """The controller's answer to a send: the draft loses what the server has, and the
+        person is told what happened."""
+        outcome, key = result.outcome, result.draft_key
+        self.drafts.settle(key, outcome)
+        if outcome.delivered:
             self.set_error("")
+            if isinstance(self._view, ReplyView) and self._reply_key() == key:
+                self._view.show_text(self.drafts.text(key))
+                self._show_files()
         else:
             self.set_error(result.error)
-            if result.conflict:
-                self._carried = (result.error, time.monotonic() + CARRY_ERROR)
-        self._redraw()
+        if outcome.task_ended:
+            self._carried = (result.error, time.monotonic() + CARRY_ERROR)
+            self.notify(result.error, severity="warning", timeout=8, markup=False)
+        elif outcome is SendOutcome.ARRIVED_AFTER_ALL:
+            self.notify("The server had received it after all; nothing was sent twice.", timeout=5)
+        elif outcome is SendOutcome.SENT and key.kind is not DraftKind.REPLY:
+            self.notify("Sent", timeout=2)
+        with contextlib.suppress(NoMatches):  # a late answer while the console closes
+            self._redraw()
