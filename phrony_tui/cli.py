@@ -26,6 +26,7 @@ from .commands.exits import EXIT_CODES_HELP, INTERRUPTED, USAGE
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "open": ("", "open_run", "open the console on a run (the default: phrony-tui RUN_ID)"),
     "status": ("runs", "status", "the run's status, tokens, output or error"),
+    "watch": ("watch", "watch", "follow a session until it ends or needs a person"),
     "tasks": ("runs", "tasks", "the session's pending tasks"),
     "reply": ("answers", "reply", "send a chat reply, with files"),
     "approve": ("answers", "approve", "approve a pending approval"),
@@ -44,6 +45,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 ROOT_EPILOG = f"""\b
 Examples:
   phrony-tui RUN_ID                       open the console on a run
+  phrony-tui RUN_ID > run.log             the same as plain lines, followed live
+  phrony-tui watch RUN_ID --until waiting follow a run until a person is needed
   phrony-tui approve RUN_ID --comment ok  approve its one pending approval
   phrony-tui export RUN_ID -o run.md      save the transcript
   phrony-tui demo                         try it on the built-in simulator
@@ -55,6 +58,7 @@ Environment:
   PHRONY_PROFILE           profile of the credentials file to use
   PHRONY_CREDENTIALS_FILE  credentials file (default ~/.phrony/credentials)
   PHRONY_TUI_LOG           append a log of every HTTP request to this file
+  PHRONY_NO_TUI            1: plain lines instead of the full screen
 
 \b
 {EXIT_CODES_HELP}
@@ -109,7 +113,8 @@ def cli() -> None:
 
 @click.command(
     "open",
-    epilog="\b\nExamples:\n  phrony-tui RUN_ID\n  phrony-tui open RUN_ID --profile staging",
+    epilog="\b\nExamples:\n  phrony-tui RUN_ID\n  phrony-tui open RUN_ID --profile staging\n"
+    "  phrony-tui RUN_ID | tee run.log        plain lines (also --plain, PHRONY_NO_TUI=1)",
 )
 @click.argument("run_id", metavar="RUN_ID")
 @click.option("--profile", metavar="NAME", default=None, help="profile of the credentials file")
@@ -120,14 +125,25 @@ def cli() -> None:
     is_flag=True,
     help="allow plain http:// to a host other than loopback (the key travels in clear)",
 )
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="plain lines, one per step, instead of the full screen (the default into a pipe)",
+)
 def open_run(
     run_id: str,
     profile: str | None,
     base_url: str | None,
     config: str | None,
     allow_insecure_http: bool,
+    plain: bool,
 ) -> int:
-    """Open the console on a run (its whole session: every run, step and task)."""
+    """Open the console on a run (its whole session: every run, step and task).
+
+    When standard output is not a terminal, or with --plain or PHRONY_NO_TUI=1, the session
+    is printed as plain lines instead (time, run, type, summary), followed live until it
+    ends; standard input is never read.
+    """
     from .api.errors import ConfigError
     from .commands.options import SECRETS
     from .crash import say
@@ -140,6 +156,10 @@ def open_run(
         say(f"phrony-tui: {exc}")
         return USAGE
     SECRETS.append(key)
+    if plain or os.environ.get("PHRONY_NO_TUI", "") not in ("", "0") or not _is_terminal():
+        from .commands.watch import run_plain
+
+        return run_plain(run_id, resolved.base_url, key, allow_insecure_http)
     from .ui.main import open_console
 
     return open_console(
@@ -149,6 +169,13 @@ def open_run(
         config=config,
         allow_insecure_http=allow_insecure_http,
     )
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 @click.command(

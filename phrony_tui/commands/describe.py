@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..api.models import HEADER_KEYS
+
 if TYPE_CHECKING:
     from ..api.models import TimelineItem
     from ..session import UserTask
@@ -104,7 +106,18 @@ def step_summary(item: TimelineItem) -> str:
         return _one(content.get("answer", ""), 200)
     if kind == "wait":
         return _one(f"until {content.get('wait_until', '')}", 200)
-    if kind == "output":
-        value = {k: v for k, v in content.items() if "tokens" not in k}
-        return _one(value.get("output", value) if len(value) == 1 else value, 200)
-    return _one(content, 200)
+    if kind == "output" and "output" in content:
+        return _one(content["output"], 200)
+    if kind == "llm_request_prepared" and content.get("model"):
+        return _one(str(content["model"]), 200)
+    return _one(_own(content), 200)
+
+
+#: Keys the engine puts on every step's content: where it ran, not what it did.
+_HEADER = frozenset(
+    {*HEADER_KEYS, "sequence", "iteration", "step_kind", "tokens_used", "total_tokens_used"}
+)
+
+
+def _own(content: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in content.items() if k not in _HEADER}
