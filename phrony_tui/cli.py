@@ -1,289 +1,319 @@
-"""``phrony-tui``: the command line. Imports stay lazy so ``--help`` is instant.
+"""``phrony-tui``: the command line, on click. Commands are imported when they run, so
+``--help`` stays instant.
 
-Everything it prints goes through ``crash.say`` (one sanitized, bounded line): arguments, the
-environment and error bodies are untrusted text. An unexpected error becomes a crash report and
-exit status 70; Ctrl+C at the command line exits 130 without a traceback.
+``phrony-tui RUN_ID`` opens the console: an argument that is not a command name is a run id
+(so command names are reserved: ``phrony-tui help`` is help; ``phrony-tui open help`` opens a
+run called "help"). Everything printed on failure is one sanitized, bounded line; an
+unexpected error becomes a crash report and exit status 70; Ctrl+C exits 130 quietly.
 """
 
 from __future__ import annotations
 
-import argparse
+import importlib
 import itertools
-import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import Any
+
+import click
 
 from . import __version__
+from .commands.exits import EXIT_CODES_HELP, INTERRUPTED, USAGE
 
-if TYPE_CHECKING:
-    from .sim.server import SimServer
+#: Every command: (module, attribute, one-line help). Listed here so the main help needs no
+#: import of the commands themselves.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "open": ("", "open_run", "open the console on a run (the default: phrony-tui RUN_ID)"),
+    "status": ("runs", "status", "the run's status, tokens, output or error"),
+    "watch": ("watch", "watch", "follow a session until it ends or needs a person"),
+    "tasks": ("runs", "tasks", "the session's pending tasks"),
+    "reply": ("answers", "reply", "send a chat reply, with files"),
+    "approve": ("answers", "approve", "approve a pending approval"),
+    "reject": ("answers", "reject", "reject a pending approval"),
+    "answer": ("answers", "answer", "answer an option, text or number task"),
+    "ack": ("answers", "ack", "acknowledge an anomaly alert"),
+    "skip-wait": ("answers", "skip_wait", "end a timer wait now"),
+    "sessions": ("runs", "sessions", "list an agent's sessions, newest first"),
+    "export": ("export", "export", "the whole session as Markdown or JSON"),
+    "completion": ("completion", "completion", "shell completion for bash, zsh or fish"),
+    "demo": ("", "demo", "open the console on the built-in simulator"),
+    "sim": ("simulator", "sim", "run the Phrony API simulator on loopback"),
+    "help": ("", "help_command", "help on phrony-tui or one of its commands"),
+}
 
-#: The exit status after Ctrl+C, as a shell reports a process ended by SIGINT.
-INTERRUPTED_EXIT = 130
+ROOT_EPILOG = f"""\b
+Examples:
+  phrony-tui RUN_ID                       open the console on a run
+  phrony-tui RUN_ID > run.log             the same as plain lines, followed live
+  phrony-tui watch RUN_ID --until waiting follow a run until a person is needed
+  phrony-tui approve RUN_ID --comment ok  approve its one pending approval
+  phrony-tui export RUN_ID -o run.md      save the transcript
+  phrony-tui demo                         try it on the built-in simulator
 
-EPILOG = """\
-commands:
-  RUN_ID     open the console on a run (key and URL from the environment)
-  demo       open the console on the built-in simulator (phrony-tui demo --help)
-  sim        run the Phrony API simulator on loopback (phrony-tui sim --help)
+\b
+Environment:
+  PHRONY_API_KEY           API key (phk_…), from Settings → API keys
+  PHRONY_API_BASE          API base URL (default https://api.phrony.com)
+  PHRONY_PROFILE           profile of the credentials file to use
+  PHRONY_CREDENTIALS_FILE  credentials file (default ~/.phrony/credentials)
+  PHRONY_TUI_LOG           append a log of every HTTP request to this file
+  PHRONY_NO_TUI            1: plain lines instead of the full screen
 
-environment:
-  PHRONY_API_BASE   API base URL (default https://api.phrony.com)
-  PHRONY_API_KEY    API key (phk_…), from Settings → API keys
+\b
+{EXIT_CODES_HELP}
 """
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse, but its errors are one sanitized line: they quote what was typed."""
+class Root(click.Group):
+    """The group whose default command is ``open``."""
 
-    def error(self, message: str) -> NoReturn:
-        from .crash import say
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
 
-        say(f"{self.prog}: error: {message} (see {self.prog} --help)")
-        sys.exit(2)
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module, attribute, _ = entry
+        if not module:
+            command: click.Command = globals()[attribute]
+            return command
+        loaded = importlib.import_module(f"phrony_tui.commands.{module}")
+        found: click.Command = getattr(loaded, attribute)
+        return found
 
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        if message:
-            from .crash import say
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, text) for name, (_, _, text) in COMMANDS.items()])
 
-            say(message)
-        sys.exit(status)
-
-
-def port_number(value: str) -> int:
-    """A TCP port (0 picks a free one)."""
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, got {port}")
-    return port
-
-
-def _show(text: str) -> None:
-    """Print a multi-line block (the banner) with each line cleaned and bounded."""
-    from .crash import LINE_LIMIT
-    from .text import clean
-
-    for line in text.splitlines() or [""]:
-        cut = clean(line)[:LINE_LIMIT]
-        print(cut.encode("utf-8", "backslashreplace").decode("utf-8"), flush=True)
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        bare = not args and not ctx.resilient_parsing  # completion asks with no words yet
+        if bare or (
+            args and args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")
+        ):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
 
 
-def _sim_parser() -> argparse.ArgumentParser:
-    parser = Parser(
-        prog="phrony-tui sim",
-        description="A local Phrony API server with scripted agents and fault injection.",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    parser.add_argument("--port", type=port_number, default=8765, help="port (0 picks a free one)")
-    parser.add_argument("--key", default=None, help="the API key clients must send")
-    parser.add_argument(
-        "--speed", type=float, default=1.0, help="pace factor: 1 is human pace, 1000 is tests"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the generated ids")
-    parser.add_argument(
-        "--fault",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="inject a fault; repeatable (see the list below)",
-    )
-    parser.add_argument(
-        "--json", action="store_true", help="print one JSON line with the URL, key and agents"
-    )
-    parser.add_argument(
-        "--replay",
-        action="store_true",
-        help="on reconnect, resend the events after Last-Event-ID (off: live only, as Phrony)",
-    )
-    from .sim.faults import FAULT_NAMES
-
-    parser.epilog = "faults:\n" + "\n".join(f"  {k:<20} {v}" for k, v in FAULT_NAMES.items())
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    return parser
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"phrony-tui {__version__}")
+        ctx.exit(0)
 
 
-def _make_sim(args: argparse.Namespace, parser: argparse.ArgumentParser) -> SimServer:
-    from .sim import DEFAULT_KEY, Faults, SimServer
-
-    if not args.speed > 0:
-        parser.error("--speed must be greater than 0")
-    if args.key is not None and not (args.key and all(" " < ch < "\x7f" for ch in args.key)):
-        parser.error("--key must be printable ASCII without spaces")
-    faults = Faults()
-    for spec in args.fault:
-        try:
-            faults.parse(spec)
-        except ValueError as exc:
-            parser.error(str(exc))
-    return SimServer(
-        host=args.host,
-        port=args.port,
-        key=args.key or DEFAULT_KEY,
-        speed=args.speed,
-        seed=args.seed,
-        faults=faults,
-        replay=args.replay,
-    )
+@click.group(cls=Root, epilog=ROOT_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="show it"
+)
+def cli() -> None:
+    """A terminal console for Phrony agent runs, commands for scripts, and a local API
+    simulator."""
 
 
-def _banner(sim: SimServer, run_id: str | None = None) -> str:
-    agents = "\n".join(f"  {name:<12} {agent_id}" for name, agent_id in sim.agents.items())
-    world = sim.world
-    lines = [
-        f"Phrony simulator listening on {sim.base_url}",
-        "",
-        f"  export PHRONY_API_BASE={sim.base_url}",
-        f"  export PHRONY_API_KEY={sim.api_key}",
-        "",
-        "Other keys: "
-        + ", ".join(
-            f"{name} {world.key_named(name).secret}" for name in ("no-uploads", "chat-only")
-        ),
-        "",
-        "Agents (scenario, agent id):",
-        agents,
-        "",
-        "Try it:",
-        f'  curl -sS -X POST "$PHRONY_API_BASE/v1/agents/{sim.agents["chat"]}/runs" \\',
-        '    -H "X-API-Key: $PHRONY_API_KEY" -H "Content-Type: application/json" -d \'{}\'',
-    ]
-    if run_id:
-        lines += [
-            "",
-            f"A tour run is waiting for you: RUN_ID={run_id}",
-            f'  curl -sSN "$PHRONY_API_BASE/v1/runs/{run_id}/stream" \\',
-            '    -H "X-API-Key: $PHRONY_API_KEY"',
-            f'  curl -sS -X POST "$PHRONY_API_BASE/v1/runs/{run_id}/messages" \\',
-            '    -H "X-API-Key: $PHRONY_API_KEY" -H "Content-Type: application/json" \\',
-            f'    -d \'{{"runId":"{run_id}","text":"agent runtimes"}}\'',
-        ]
-    lines += ["", "Ctrl+C stops it."]
-    return "\n".join(lines)
+@click.command(
+    "open",
+    epilog="\b\nExamples:\n  phrony-tui RUN_ID\n  phrony-tui open RUN_ID --profile staging\n"
+    "  phrony-tui RUN_ID | tee run.log        plain lines (also --plain, PHRONY_NO_TUI=1)",
+)
+@click.argument("run_id", metavar="RUN_ID")
+@click.option("--profile", metavar="NAME", default=None, help="profile of the credentials file")
+@click.option("--base-url", metavar="URL", default=None, help="API base URL (or PHRONY_API_BASE)")
+@click.option("--config", default=None, help="settings file (TOML)")
+@click.option(
+    "--allow-insecure-http",
+    is_flag=True,
+    help="allow plain http:// to a host other than loopback (the key travels in clear)",
+)
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="plain lines, one per step, instead of the full screen (the default into a pipe)",
+)
+def open_run(
+    run_id: str,
+    profile: str | None,
+    base_url: str | None,
+    config: str | None,
+    allow_insecure_http: bool,
+    plain: bool,
+) -> int:
+    """Open the console on a run (its whole session: every run, step and task).
 
-
-def _serve_forever(sim: SimServer) -> int:
-    import threading
+    When standard output is not a terminal, or with --plain or PHRONY_NO_TUI=1, the session
+    is printed as plain lines instead (time, run, type, summary), followed live until it
+    ends; standard input is never read.
+    """
+    from .api.errors import ConfigError
+    from .commands.options import SECRETS
+    from .crash import say
+    from .profiles import resolve
 
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sim.stop()
-    return 0
+        resolved = resolve(base_url=base_url, profile=profile)
+        key = resolved.require_key().reveal()
+    except ConfigError as exc:
+        say(f"phrony-tui: {exc}")
+        return USAGE
+    SECRETS.append(key)
+    if plain or os.environ.get("PHRONY_NO_TUI", "") not in ("", "0") or not _is_terminal():
+        from .commands.watch import run_plain
 
-
-def run_sim(argv: Sequence[str]) -> int:
-    parser = _sim_parser()
-    args = parser.parse_args(argv)
-    sim = _make_sim(args, parser)
-    try:
-        sim.start()
-    except (OSError, OverflowError, UnicodeError, ValueError) as exc:
-        from .crash import say
-
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        say(f"phrony-tui sim: cannot listen on {args.host}:{args.port}: {reason}")
-        return 1
-    if args.json:
-        print(json.dumps(sim.info()), flush=True)
-    else:
-        _show(_banner(sim))
-    return _serve_forever(sim)
-
-
-def run_demo(argv: Sequence[str]) -> int:
-    parser = Parser(
-        prog="phrony-tui demo",
-        description="Open the console on the built-in simulator: no account, no network.",
-    )
-    parser.add_argument("--scenario", default="tour", help="which scripted agent to run")
-    parser.add_argument("--speed", type=float, default=1.0, help="pace factor of the agents")
-    parser.add_argument("--config", default=None, help="settings file (TOML)")
-    parser.add_argument(
-        "--sim-only", action="store_true", help="start the simulator and a run, no console"
-    )
-    args = parser.parse_args(argv)
-    import asyncio
-
-    from .api import PhronyClient
-    from .sim import SCENARIOS, SimServer
-
-    if args.scenario not in SCENARIOS:
-        parser.error(f"unknown scenario {args.scenario!r}; one of: {', '.join(SCENARIOS)}")
-    if not args.speed > 0:
-        parser.error("--speed must be greater than 0")
-    sim = SimServer(port=0, speed=args.speed).start()
-
-    async def start() -> str:
-        async with PhronyClient(sim.base_url, sim.api_key) as client:
-            started = await client.start_run(sim.agents[args.scenario])
-            return started.run_id
-
-    run_id = asyncio.run(start())
-    if args.sim_only:
-        _show(_banner(sim, run_id))
-        return _serve_forever(sim)
-    from .ui.main import open_console
-
-    try:
-        return open_console(run_id, base_url=sim.base_url, api_key=sim.api_key, config=args.config)
-    finally:
-        sim.stop()
-
-
-def run_console(argv: Sequence[str]) -> int:
-    parser = Parser(
-        prog="phrony-tui",
-        description="A terminal console for Phrony agent runs, and a local API simulator.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"phrony-tui {__version__}")
-    parser.add_argument("run_id", metavar="RUN_ID", help="the run to open")
-    parser.add_argument("--base-url", default=None, help="API base URL (or PHRONY_API_BASE)")
-    parser.add_argument("--config", default=None, help="settings file (TOML)")
-    parser.add_argument(
-        "--allow-insecure-http",
-        action="store_true",
-        help="allow plain http:// to a host other than loopback (the key travels in clear)",
-    )
-    args = parser.parse_args(argv)
+        return run_plain(run_id, resolved.base_url, key, allow_insecure_http)
     from .ui.main import open_console
 
     return open_console(
-        args.run_id,
-        base_url=args.base_url,
-        config=args.config,
-        allow_insecure_http=args.allow_insecure_http,
+        run_id,
+        base_url=resolved.base_url,
+        api_key=key,
+        config=config,
+        allow_insecure_http=allow_insecure_http,
     )
 
 
-def dispatch(args: list[str]) -> int:
-    if args and args[0] == "sim":
-        return run_sim(args[1:])
-    if args and args[0] == "demo":
-        return run_demo(args[1:])
-    return run_console(args)
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@click.command(
+    epilog="\b\nExamples:\n  phrony-tui demo\n"
+    "  phrony-tui demo --scenario firehose --input '{\"count\": 20000}'\n"
+    "  phrony-tui demo --scenario hostile --sim-only"
+)
+@click.option("--scenario", default="tour", show_default=True, help="which scripted agent to run")
+@click.option("--speed", type=float, default=1.0, help="pace factor of the agents")
+@click.option("--input", "input_json", metavar="JSON", default=None, help="the run's input")
+@click.option("--config", default=None, help="settings file (TOML)")
+@click.option(
+    "--sim-only", is_flag=True, help="start the simulator and a run, print how to reach it"
+)
+def demo(
+    scenario: str, speed: float, input_json: str | None, config: str | None, sim_only: bool
+) -> int:
+    """Open the console on the built-in simulator: no account, no network.
+
+    \b
+    Scenarios: tour (default), chat, approval, forms, multi-agent, timer,
+    redacted, failing, firehose (input: count, rate), big (input: items), and
+    hostile (every output tries to break the client: markup, escapes, bidi).
+    """
+    import asyncio
+
+    from .api import PhronyClient
+    from .api.errors import PhronyError
+    from .commands.simulator import banner, parse_input, serve_forever, show
+    from .crash import say
+    from .sim import SCENARIOS, SimServer
+
+    if scenario not in SCENARIOS:
+        raise click.UsageError(f"unknown scenario {scenario!r}; one of: {', '.join(SCENARIOS)}")
+    if not speed > 0:
+        raise click.UsageError("--speed must be greater than 0")
+    run_input = parse_input(input_json) if input_json is not None else None
+    server = SimServer(port=0, speed=speed).start()
+
+    async def start() -> str:
+        async with PhronyClient(server.base_url, server.api_key) as client:
+            started = await client.start_run(server.agents[scenario], run_input)
+            return started.run_id
+
+    try:
+        run_id = asyncio.run(start())
+    except PhronyError as exc:
+        server.stop()
+        say(f"phrony-tui demo: cannot start the {scenario} scenario: {exc}")
+        return USAGE
+    if sim_only:
+        show(banner(server, run_id))
+        return serve_forever(server)
+    from .ui.main import open_console
+
+    try:
+        return open_console(run_id, base_url=server.base_url, api_key=server.api_key, config=config)
+    finally:
+        server.stop()
+
+
+@click.command("help", epilog="\b\nExample:\n  phrony-tui help watch")
+@click.argument("command", required=False)
+@click.pass_context
+def help_command(ctx: click.Context, command: str | None) -> int:
+    """Help on phrony-tui, or on one of its commands."""
+    root = ctx.find_root()
+    if command is None:
+        click.echo(root.get_help())
+        return 0
+    found = cli.get_command(root, command)
+    if found is None:
+        raise click.UsageError(f"no command {command!r}; one of: {', '.join(COMMANDS)}", ctx)
+    with found.make_context(command, [], parent=root, resilient_parsing=True) as sub:
+        click.echo(found.get_help(sub))
+    return 0
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    if isinstance(exc, click.NoSuchOption):
+        return f"unrecognized arguments: {exc.option_name}"
+    return exc.format_message()
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    path = exc.ctx.command_path if exc.ctx is not None else "phrony-tui"
+    return f"{path}: error: {_usage_message(exc)} (see {path} --help)"
+
+
+def run(args: list[str]) -> int:
+    """Parse and run; click's own errors become one line and their exit code."""
+    try:
+        with cli.make_context("phrony-tui", args) as ctx:
+            result: Any = cli.invoke(ctx)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        from .crash import say
+
+        say(_usage_line(exc))
+        if "--json" in args:
+            import json
+
+            from .text import one_line
+
+            body = {"error": one_line(_usage_message(exc)), "exit": USAGE}
+            print(json.dumps(body, ensure_ascii=True), file=sys.stderr, flush=True)
+        return USAGE
+    except click.ClickException as exc:
+        from .crash import say
+
+        say(f"phrony-tui: {exc.format_message()}")
+        return exc.exit_code
+    except click.Abort:
+        return INTERRUPTED
+    return result if isinstance(result, int) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The entry point: an exit status for every outcome, a traceback for none."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if os.environ.get("_PHRONY_TUI_COMPLETE"):
+        cli.main(args, prog_name="phrony-tui")  # answers the shell and exits
     try:
-        return dispatch(args)
+        return run(args)
     except KeyboardInterrupt:
-        return INTERRUPTED_EXIT
+        return INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as a tool killed by SIGPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:
         from .api.config import ENV_KEY
+        from .commands.options import SECRETS
         from .crash import report_crash
 
-        return report_crash(exc, [os.environ.get(ENV_KEY, ""), *_keys_in(args)])
+        return report_crash(exc, [os.environ.get(ENV_KEY, ""), *SECRETS, *_keys_in(args)])
 
 
 def _keys_in(args: list[str]) -> list[str]:

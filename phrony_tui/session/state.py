@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from ..api.compact import CompactConversation, StepRecord
 from ..api.models import (
     COMPLETION_TYPES,
-    NUMBER_LIMIT,
     Conversation,
     ItemType,
     RunSummary,
@@ -35,6 +34,7 @@ from ..api.models import (
     is_waiting,
     same_type,
 )
+from ..api.numbers import NUMBER_LIMIT
 from ..api.tolerant import validate_tolerant
 from .change import Change
 from .events import MalformedEventError, read_event

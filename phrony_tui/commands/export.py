@@ -1,0 +1,140 @@
+"""``phrony-tui export``: the whole session, as Markdown for a ticket or as the JSON the API
+gives (every step's bytes as they came)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .exits import DONE, USAGE, CommandError
+from .options import Connection, api_command, connection_options
+from .reading import load, read, run_id_of
+
+if TYPE_CHECKING:
+    from ..api import PhronyClient
+
+#: Characters that would reach a terminal raw: C0 controls (JSON allows none inside a
+#: string, so a server sending them breaks JSON anyway), DEL, C1 controls, bidi overrides and
+#: the Unicode line separators. Written as ``\\uXXXX``: inside a string, the same value.
+_UNSAFE = [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)]
+_UNSAFE += [0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F)]
+_UNSAFE += [*range(0x2066, 0x206A), 0x2028, 0x2029]
+_ESCAPES = {code: f"\\u{code:04x}" for code in _UNSAFE}
+
+
+def inert(json_text: str) -> str:
+    """JSON text with every character that could drive a terminal escaped. Outside strings
+    JSON holds only ASCII, so this changes no value."""
+    return json_text.translate(_ESCAPES)
+
+
+async def raw_conversation(conn: Connection, run_id: str) -> bytes:
+    """``/conversation``'s body exactly as the server sent it: the client's models would
+    repair what they cannot read, and an export must not."""
+    from urllib.parse import quote
+
+    import httpx
+
+    from ..api.client import DEFAULT_TIMEOUT
+    from ..api.errors import APIConnectionError, APITimeoutError, status_error
+    from .httplog import log_transport
+
+    resolved = conn.resolve()
+    transport = log_transport(
+        debug=conn.debug,
+        path=conn.log_file or os.environ.get("PHRONY_TUI_LOG") or None,
+        bodies=False,
+        secrets=[resolved.require_key().reveal()],
+    )
+    path = f"/v1/runs/{quote(run_id, safe='')}/conversation"
+    headers = {"X-API-Key": resolved.require_key().reveal(), "Accept": "application/json"}
+    headers["User-Agent"] = "phrony-tui"
+    async with httpx.AsyncClient(
+        timeout=DEFAULT_TIMEOUT, follow_redirects=False, transport=transport
+    ) as http:
+        try:
+            response = await http.get(
+                resolved.base_url + path, params={"stepContent": "full"}, headers=headers
+            )
+        except httpx.TimeoutException:
+            raise APITimeoutError(f"timed out on GET {path}", method="GET", path=path) from None
+        except httpx.HTTPError as exc:
+            raise APIConnectionError(
+                f"cannot reach {resolved.base_url} on GET {path}: {type(exc).__name__}",
+                method="GET",
+                path=path,
+                maybe_sent=not isinstance(exc, httpx.ConnectError),
+            ) from None
+    if not response.is_success:
+        raise status_error(
+            response.status_code, "GET", path, response.text, response.headers.get("Retry-After")
+        )
+    return response.content
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    temporary = output.with_name(f".{output.name}.partial")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}", USAGE) from None
+
+
+@click.command(
+    epilog="\b\nExamples:\n  phrony-tui export RUN_ID -o run.md\n"
+    "  phrony-tui export RUN_ID --format json | jq '.items | length'"
+)
+@click.argument("run_id", metavar="RUN_ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown for people, or the API's JSON",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="write to FILE instead of standard output",
+)
+@click.option("--json", "as_json", is_flag=True, help="the same as --format json")
+@connection_options
+@api_command
+async def export(
+    conn: Connection,
+    client: PhronyClient,
+    run_id: str,
+    fmt: str,
+    output: Path | None,
+    as_json: bool,
+) -> int:
+    """The whole session of a run: header, runs tree, every step in order, tasks with their
+    outcomes, and files. Markdown a person can read in a ticket (agent text cleaned of
+    control characters), or with --format json the full conversation as the API gives it."""
+    run_id = run_id_of(run_id)
+    if as_json or fmt == "json":
+        body = await read(lambda: raw_conversation(conn, run_id), f"run {run_id}")
+        text = inert(body.decode("utf-8", "replace")).rstrip("\n") + "\n"
+        _write(text, output)
+        return DONE
+    snapshot = await load(client, run_id)
+    from ..session import SessionState
+    from .markdown import render
+
+    state = SessionState()
+    state.apply_conversation(snapshot)
+    _write(render(state), output)
+    return DONE

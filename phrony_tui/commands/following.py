@@ -1,0 +1,124 @@
+"""Following a session outside the screen, for ``watch`` and plain mode: the live feed's
+updates applied to a ``SessionState`` as the console applies them, and each step handed out
+once (again when a task's status changes), in order."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..api import PhronyClient, StreamEvent
+    from ..api.compact import Snapshot
+    from ..api.models import TimelineItem
+    from ..live import Connection, Update
+    from ..session import Change, SessionState
+
+#: Statuses that wait for a timer, not for a person.
+NOT_A_PERSON = frozenset({"WaitingForTimer"})
+
+
+def person_needed(state: SessionState) -> bool:
+    """Some run of the session waits for a person (a reply, an approval, an answer)."""
+    statuses = [state.status, *(run.status for run in state.runs.values())]
+    return any(s.startswith("Waiting") and s not in NOT_A_PERSON for s in statuses if s)
+
+
+@dataclass
+class Ending:
+    """How following stopped: the session ended, a person is needed, or the feed went
+    offline (``detail`` says why, as the feed described it)."""
+
+    reason: str  # "ended", "waiting", "offline"
+    detail: str = ""
+
+
+class Follower:
+    """Applies updates, keeps the events read after a fetch began (to put them back on top
+    of its snapshot), and tracks which steps were handed out."""
+
+    def __init__(self, state: SessionState) -> None:
+        self.state = state
+        self._log: deque[tuple[int, StreamEvent]] = deque(maxlen=5000)
+        self._shown: dict[str, str] = {}
+
+    def apply(self, update: Update) -> tuple[list[TimelineItem], bool]:
+        """The steps to show after ``update``, and whether the conversation should be
+        fetched again (an event that could not be applied)."""
+        from ..live import Events, Loaded
+        from ..session import Change
+
+        change = Change()
+        refresh = False
+        if isinstance(update, Events):
+            for seq, event in enumerate(update.events, update.first_seq):
+                self._log.append((seq, event))
+                step = self.state.apply_event(event)
+                refresh = refresh or step.reconcile
+                change.merge(step)
+            refresh = refresh or update.malformed > 0
+        elif isinstance(update, Loaded):
+            while self._log and self._log[0][0] <= update.after_seq:
+                self._log.popleft()
+            change = self.state.apply_conversation(update.conversation)
+            for _, event in self._log:
+                change.merge(self.state.apply_event(event))
+        return self.fresh(change), refresh
+
+    def fresh(self, change: Change) -> list[TimelineItem]:
+        """Steps not handed out yet, and tasks whose status changed, by ordinal."""
+        items = self.state.items
+        ids = [i for i in change.items_added | change.items_updated if i in items]
+        out: list[TimelineItem] = []
+        for item_id in sorted(ids, key=lambda i: (items.ordinal(i), i)):
+            item = items[item_id]
+            status = ""
+            if item.type.lower() == "usertaskreq" and isinstance(item.content, dict):
+                status = str(item.content.get("status", "Pending"))
+            if self._shown.get(item_id) == status:
+                continue
+            self._shown[item_id] = status
+            out.append(item)
+        return out
+
+
+async def follow(
+    client: PhronyClient,
+    run_id: str,
+    snapshot: Snapshot,
+    *,
+    show: Callable[[SessionState, list[TimelineItem]], None],
+    connection: Callable[[Connection], None],
+    until_waiting: bool = False,
+) -> tuple[SessionState, Ending]:
+    """Show the session's steps from ``snapshot`` on, following it live until it ends (or,
+    with ``until_waiting``, until a person is needed)."""
+    from ..api.models import is_terminal
+    from ..live import Connection as Conn
+    from ..live import ConnState, LiveFeed
+    from ..session import SessionState
+
+    state = SessionState()
+    follower = Follower(state)
+    show(state, follower.fresh(state.apply_conversation(snapshot)))
+    if until_waiting and person_needed(state):
+        return state, Ending("waiting")
+    if is_terminal(state.status):
+        return state, Ending("ended")
+    feed = LiveFeed(client, run_id)
+    async with contextlib.aclosing(feed.updates()) as updates:  # closed when we stop early
+        async for update in updates:
+            items, refresh = follower.apply(update)
+            if refresh:
+                feed.refresh()
+            show(state, items)
+            if isinstance(update, Conn):
+                if update.state is ConnState.OFFLINE:
+                    return state, Ending("offline", update.detail)
+                connection(update)
+            if until_waiting and person_needed(state):
+                return state, Ending("waiting")
+    return state, Ending("ended")

@@ -1,0 +1,152 @@
+"""The request log of ``--debug`` / ``--log-file`` / ``PHRONY_TUI_LOG``: one line per HTTP
+request (method, path, status, milliseconds, bytes, retry number) and per stream connect and
+end, so a person can see what a command did without a proxy.
+
+It sits in the transport, under the client: the ``X-API-Key`` header is never read here, and
+with ``--log-bodies`` the key and file contents (the upload PUT) are redacted.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import sys
+import time
+from collections.abc import AsyncIterator, Iterable
+from typing import TextIO
+
+import httpx
+
+#: Which attempt of a request is being sent: 0 the first, 1 the first retry…
+ATTEMPT: contextvars.ContextVar[int] = contextvars.ContextVar("attempt", default=0)
+#: Bodies are cut to this many characters in the log.
+BODY_LIMIT = 2000
+
+
+class RequestLog:
+    """Where log lines go: standard error, a file, or both."""
+
+    def __init__(self, sinks: list[TextIO], bodies: bool, secrets: Iterable[str]) -> None:
+        self.sinks = sinks
+        self.bodies = bodies
+        self.secrets = [s for s in secrets if s]
+
+    def write(self, line: str) -> None:
+        from ..crash import redact
+        from ..text import one_line
+
+        text = one_line(redact(line, self.secrets), 4000)
+        stamp = time.strftime("%H:%M:%S")
+        for sink in self.sinks:
+            print(f"{stamp} {text}", file=sink, flush=True)
+
+    def body(self, label: str, request: httpx.Request, data: bytes) -> None:
+        if not self.bodies or not data:
+            return
+        text = data[:BODY_LIMIT].decode("utf-8", "replace")
+        more = f" … ({len(data) - BODY_LIMIT} more bytes)" if len(data) > BODY_LIMIT else ""
+        self.write(f"  {label} body: {text}{more}")
+
+
+class _CountingStream(httpx.AsyncByteStream):
+    """The response body as it is read; logs the line when it is closed (bytes known)."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, done: _Done) -> None:
+        self.inner = inner
+        self.done = done
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self.inner:
+            self.done.size += len(chunk)
+            if self.done.log.bodies and len(self.done.kept) < BODY_LIMIT:
+                self.done.kept += chunk
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self.inner.aclose()
+        finally:
+            self.done.finish()
+
+
+class _Done:
+    def __init__(self, log: RequestLog, head: str, start: float, request: httpx.Request) -> None:
+        self.log = log
+        self.head = head
+        self.start = start
+        self.request = request
+        self.size = 0
+        self.kept = b""
+        self.closed = False
+
+    def finish(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        ms = (time.monotonic() - self.start) * 1000
+        self.log.write(f"{self.head} {ms:.0f}ms {self.size}B")
+        self.log.body("response", self.request, self.kept)
+
+
+class LoggingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, log: RequestLog) -> None:
+        self.inner = inner
+        self.log = log
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = ATTEMPT.get()
+        path = request.url.path if request.url.path.startswith("/v1/") else "<upload URL>"
+        head = f"{request.method} {path}"
+        retry = f" retry={attempt}" if attempt else ""
+        if self.log.bodies and path == "<upload URL>":
+            size = request.headers.get("Content-Length", "?")
+            self.log.write(f"  request body: [file contents, {size} bytes]")
+        elif self.log.bodies and _read(request):
+            self.log.body("request", request, request.content)
+        start = time.monotonic()
+        try:
+            response = await self.inner.handle_async_request(request)
+        except httpx.HTTPError as exc:
+            ms = (time.monotonic() - start) * 1000
+            self.log.write(f"{head} failed {type(exc).__name__} {ms:.0f}ms{retry}")
+            raise
+        kind = response.headers.get("Content-Type", "")
+        line = f"{head} {response.status_code}{retry}"
+        if kind.startswith("text/event-stream"):
+            self.log.write(f"{line} stream connected")
+            line = f"{head} stream ended"
+        done = _Done(self.log, line, start, request)
+        if isinstance(response.stream, httpx.AsyncByteStream):
+            response.stream = _CountingStream(response.stream, done)
+        else:
+            done.finish()
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _read(request: httpx.Request) -> bool:
+    try:
+        request.content  # noqa: B018 - raises when the body is a stream not yet read
+    except httpx.RequestNotRead:
+        return False
+    return True
+
+
+def log_transport(
+    *, debug: bool, path: str | None, bodies: bool, secrets: Iterable[str]
+) -> httpx.AsyncBaseTransport | None:
+    """A transport that logs, or None (the client's own) when no log was asked for."""
+    sinks: list[TextIO] = []
+    if debug:
+        sinks.append(sys.stderr)
+    if path:
+        from .exits import USAGE, CommandError
+
+        try:
+            sinks.append(open(path, "a", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+        except OSError as exc:
+            raise CommandError(f"cannot open the log file {path}: {exc.strerror}", USAGE) from None
+    if not sinks:
+        return None
+    return LoggingTransport(httpx.AsyncHTTPTransport(), RequestLog(sinks, bodies, secrets))

@@ -1,0 +1,227 @@
+"""``phrony-tui watch`` and plain mode (``phrony-tui RUN_ID`` into a pipe, ``--plain``,
+``PHRONY_NO_TUI=1``): the session as lines, one per step, followed live with the console's
+own feed. Nothing here writes an escape sequence or reads standard input."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .exits import (
+    DONE,
+    FAILED,
+    NOT_FOUND,
+    PERSON_NEEDED,
+    REFUSED_KEY,
+    TIMEOUT,
+    UNAVAILABLE,
+    CommandError,
+)
+from .options import Connection, api_command, connection_options, json_option, out
+from .reading import load, run_id_of
+
+if TYPE_CHECKING:
+    from ..api import PhronyClient
+    from ..api.compact import Snapshot
+    from ..api.models import TimelineItem
+    from ..live import Connection as Conn
+    from ..session import SessionState
+    from .following import Ending
+
+
+def step_line(state: SessionState, item: TimelineItem) -> str:
+    """``time  run  type  summary``: one line a log or a person can read."""
+    from ..text import one_line
+    from .describe import step_summary
+
+    stamp = item.started_at or ""
+    clock = stamp[11:19] if len(stamp) >= 19 else "--:--:--"
+    node = state.runs.get(item.run_id)
+    run = one_line(item.run_id[:8], 8)
+    if node is not None and node.agent_name:
+        run += f" {one_line(node.agent_name, 30)}"
+    return f"{one_line(clock, 8)}  {run}  {one_line(item.type, 30)}  {step_summary(item)}"
+
+
+def _emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=True, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def show_plain(state: SessionState, items: list[TimelineItem]) -> None:
+    for item in items:
+        out(step_line(state, item))
+    if items:
+        sys.stdout.flush()
+
+
+def show_json(state: SessionState, items: list[TimelineItem]) -> None:
+    for item in items:
+        dumped = item.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        _emit_json({"kind": "step", "item": dumped})
+
+
+def say_connection(update: Conn) -> None:
+    """Connection trouble, on standard error: a log shows why it went quiet."""
+    from ..crash import say
+    from ..live import ConnState
+
+    if update.state in (ConnState.RECONNECTING, ConnState.POLLING, ConnState.SILENT):
+        detail = f": {update.detail}" if update.detail else ""
+        say(f"phrony-tui: {update.state.value}{detail}")
+
+
+def _offline_code(detail: str) -> int:
+    status = detail.partition(":")[0]
+    return {"401": REFUSED_KEY, "403": REFUSED_KEY, "404": NOT_FOUND}.get(status, UNAVAILABLE)
+
+
+def ending_code(state: SessionState, ending: Ending) -> int:
+    if ending.reason == "waiting":
+        return PERSON_NEEDED
+    if ending.reason == "offline":
+        raise CommandError(f"the live feed stopped: {ending.detail}", _offline_code(ending.detail))
+    return FAILED if state.status in ("Failed", "Cancelled") else DONE
+
+
+def _final(state: SessionState, code: int, as_json: bool) -> None:
+    from ..text import one_line
+    from .describe import compact_json, task_json, task_lines
+
+    session = state.session
+    if code == PERSON_NEEDED:
+        pending = state.pending_tasks()
+        if as_json:
+            _emit_json(
+                {
+                    "kind": "waiting",
+                    "status": state.status,
+                    "tasks": [task_json(t) for t in pending],
+                }
+            )
+        else:
+            out(f"waiting for a person ({one_line(state.status, 40)}):")
+            for task in pending:
+                for line in task_lines(task):
+                    out(f"  {line}")
+        return
+    if session is None:
+        return
+    if as_json:
+        body = session.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        _emit_json({"kind": "session", "session": body})
+    else:
+        detail = session.error or (
+            compact_json(session.output) if session.output is not None else ""
+        )
+        out(
+            f"session {one_line(session.status, 40)}"
+            + (f": {one_line(detail, 500)}" if detail else "")
+        )
+
+
+async def _watch(
+    client: PhronyClient,
+    run_id: str,
+    snapshot: Snapshot,
+    *,
+    as_json: bool,
+    until_waiting: bool,
+    timeout: float | None,
+) -> int:
+    from .following import follow
+
+    job = follow(
+        client,
+        run_id,
+        snapshot,
+        show=show_json if as_json else show_plain,
+        connection=say_connection,
+        until_waiting=until_waiting,
+    )
+    try:
+        state, ending = await asyncio.wait_for(job, timeout)
+    except TimeoutError:
+        raise CommandError(f"--timeout reached: {timeout:g} s", TIMEOUT) from None
+    code = ending_code(state, ending)
+    _final(state, code, as_json)
+    return code
+
+
+@click.command(
+    epilog="\b\nExamples:\n  phrony-tui watch RUN_ID\n"
+    '  phrony-tui watch RUN_ID --until waiting --timeout 3600 || echo "exit $?"\n'
+    "  phrony-tui watch RUN_ID --json | jq -c 'select(.kind == \"step\") | .item.type'"
+)
+@click.argument("run_id", metavar="RUN_ID")
+@click.option(
+    "--until",
+    type=click.Choice(["done", "waiting"]),
+    default="done",
+    show_default=True,
+    help="stop when the session ends, or as soon as a person is needed (exit 6)",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="give up after S seconds (exit 8)",
+)
+@connection_options
+@json_option
+@api_command
+async def watch(
+    conn: Connection,
+    client: PhronyClient,
+    run_id: str,
+    until: str,
+    timeout: float | None,
+    as_json: bool,
+) -> int:
+    """Follow a session: one line per step (time, run, type, summary), or one JSON object per
+    step with --json, then how it ended. Exit 0 completed, 1 failed or cancelled, 6 a person
+    is needed (--until waiting), 8 --timeout reached."""
+    run_id = run_id_of(run_id)
+    snapshot = await load(client, run_id)
+    return await _watch(
+        client, run_id, snapshot, as_json=as_json, until_waiting=until == "waiting", timeout=timeout
+    )
+
+
+def run_plain(run_id: str, base_url: str, api_key: str, allow_insecure_http: bool) -> int:
+    """Plain mode: the console's open (same checks, messages and exit codes), then the
+    session as lines, followed until it ends."""
+    from ..api import PhronyClient
+    from ..api.errors import ConfigError, PhronyError
+    from ..crash import say
+    from ..preflight import ConsoleError, preflight
+    from .options import run_async
+
+    try:
+        client = PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http)
+    except ConfigError as exc:
+        say(f"phrony-tui: {exc}")
+        return 2
+
+    async def main() -> int:
+        async with client:
+            snapshot = await preflight(client, run_id, lambda text: say(f"phrony-tui: {text}"))
+            return await _watch(
+                client, run_id.strip(), snapshot, as_json=False, until_waiting=False, timeout=None
+            )
+
+    try:
+        return run_async(main)
+    except ConsoleError as exc:
+        say(f"phrony-tui: {exc}")
+        return exc.code
+    except CommandError as exc:
+        say(f"phrony-tui: {exc}")
+        return exc.code
+    except PhronyError as exc:
+        say(f"phrony-tui: {exc}")
+        return UNAVAILABLE

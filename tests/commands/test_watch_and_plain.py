@@ -1,0 +1,162 @@
+"""``watch`` and plain mode, run as processes with pipes (what CI and ``tee`` see): one line
+per step followed live with the console's feed, exit codes by how the session ended, not one
+escape byte from the hostile agent, standard input never read."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from phrony_tui.api import PhronyClient
+from phrony_tui.session import SessionState, build_answer
+from phrony_tui.sim import SimServer
+from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, start
+from tests.conftest import until_subscribed, wait_status
+from tests.ui.test_crash import run_in_terminal
+
+
+def test_watch_until_waiting_then_until_done(phrony: Phrony, sim: SimServer) -> None:
+    run_id = start(sim, "approval", "WaitingForHITL")
+    waiting = phrony("watch", run_id, "--until", "waiting")
+    assert waiting.code == 6, waiting
+    lines = waiting.out.splitlines()
+    assert lines[0].split()[1:4] == [run_id[:8], "Ops", "notifier"]
+    assert "UserTaskReq  approval Pending: Approval required: Telegram · Send Message" in lines[2]
+    assert lines[3] == "waiting for a person (WaitingForHITL):"
+    assert phrony("approve", run_id).code == 0
+    done = phrony("watch", run_id)
+    assert done.code == 0
+    lines = done.out.splitlines()
+    assert "approval Completed: Approval required" in lines[2]
+    assert lines[-2].endswith('SessionCompleted  Completed {"sent":true}')
+    assert lines[-1] == 'session Completed: {"sent":true}'
+
+
+def test_watch_json_is_one_object_per_step_then_the_end(phrony: Phrony, sim: SimServer) -> None:
+    run_id = start(sim, "failing", "Failed")
+    result = phrony("watch", run_id, "--json")
+    assert result.code == 1  # the session failed
+    objects = [json.loads(line) for line in result.out.splitlines()]
+    assert {o["kind"] for o in objects[:-1]} == {"step"}
+    ordinals = [o["item"]["ordinal"] for o in objects[:-1]]
+    assert ordinals == sorted(ordinals)
+    assert objects[-1]["kind"] == "session" and objects[-1]["session"]["status"] == "Failed"
+    waiting = phrony("watch", start(sim, "forms", "WaitingForHITL"), "--json", "--until", "waiting")
+    assert waiting.code == 6
+    last = json.loads(waiting.out.splitlines()[-1])
+    assert last["kind"] == "waiting" and last["tasks"][0]["kind"] == "multi_option"
+
+
+def test_watch_timeout_is_8(phrony: Phrony, sim: SimServer) -> None:
+    run_id = start(sim, "timer", "WaitingForTimer", {"seconds": 3600})
+    result = phrony("watch", run_id, "--timeout", "0.5", "--json")
+    assert result.code == 8
+    assert result.lines[0] == "phrony-tui watch: --timeout reached: 0.5 s"
+    assert result.error_json() == {"error": "--timeout reached: 0.5 s", "exit": 8}
+    # a timer is not a person: --until waiting keeps following it
+    assert phrony("watch", run_id, "--until", "waiting", "--timeout", "0.5").code == 8
+    assert phrony("watch", "nope").code == 4
+
+
+def test_watch_follows_a_live_run_to_its_end(sim: SimServer, tmp_path: Path) -> None:
+    count = 300
+
+    async def begin() -> str:
+        async with PhronyClient(sim.base_url, sim.api_key) as client:
+            started = await client.start_run(
+                sim.agents["firehose"], {"count": count, "rate": 400, "wait_for_stream": 30}
+            )
+            return started.run_id
+
+    run_id = asyncio.run(begin())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "phrony_tui.cli", "watch", run_id],
+        env=sim_env(sim, tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    text = out.decode()
+    steps = [line.split("  ")[-1] for line in text.splitlines() if "  reasoning  " in line]
+    assert steps == [f"step {i} of {count}" for i in range(1, count + 1)]
+    assert text.splitlines()[-1] == 'session Completed: {"steps":300}'
+
+
+def answer_hostile(sim: SimServer, run_id: str) -> None:
+    """Answer the hostile agent's questions through the API until its session ends."""
+
+    async def go() -> None:
+        async with PhronyClient(sim.base_url, sim.api_key) as client:
+            await until_subscribed(sim, run_id)
+            answered: set[str] = set()
+            while True:
+                conv = await wait_status(
+                    client, run_id, lambda s: s == "Completed" or s == "WaitingForHITL"
+                )
+                if conv.session.status == "Completed":
+                    return
+                state = SessionState()
+                state.apply_conversation(conv)
+                for task in state.pending_tasks():
+                    if task.id in answered or task.kind not in ("multi_option", "text"):
+                        continue
+                    answer = 3 if task.kind == "multi_option" else "fine"
+                    await client.send_message(build_answer(task, answer))
+                    answered.add(task.id)
+                await asyncio.sleep(0.05)
+
+    asyncio.run(go())
+
+
+def test_plain_mode_through_a_pipe_over_the_hostile_agent(sim: SimServer, tmp_path: Path) -> None:
+    run_id = start(sim, "hostile", "WaitingForHITL")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "phrony_tui.cli", run_id],
+        env=sim_env(sim, tmp_path),
+        stdin=subprocess.PIPE,  # left open and unwritten: reading it would hang
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    answer_hostile(sim, run_id)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert b"\x1b" not in out + err  # (C1 controls: checked on the decoded text)
+    text = out.decode("utf-8")
+    assert not FORBIDDEN & set(text + err.decode())
+    assert "␛[2J␛[Hscreen cleared?" in text and "[@click=app.quit]click me[/]" in text
+    assert text.splitlines()[-1] == 'session Completed: {"survived":true}'
+    conv = settle(sim, run_id, "Completed")
+    shown = [line for line in text.splitlines() if line[:2].isdigit()]
+    assert len(shown) >= len(conv.items)  # every step (a task again when its status changes)
+
+
+def test_plain_mode_never_waits_for_standard_input(sim: SimServer, tmp_path: Path) -> None:
+    run_id = start(sim, "failing", "Failed")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "phrony_tui.cli", run_id],
+        env=sim_env(sim, tmp_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = proc.communicate(timeout=60)  # closes stdin only after the process exits
+    assert proc.returncode == 1, err
+    assert out.decode().splitlines()[-1].startswith("session Failed: payments tool failed")
+
+
+def test_plain_flag_and_no_tui_in_a_terminal(sim: SimServer, tmp_path: Path) -> None:
+    run_id = start(sim, "approval", "WaitingForHITL")
+    assert run_process("approve", run_id, env=sim_env(sim, tmp_path)).returncode == 0
+    settle(sim, run_id, "Completed")
+    env = sim_env(sim, tmp_path) | {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin"}
+    code = f"import sys; from phrony_tui.cli import main; sys.exit(main({[run_id, '--plain']!r}))"
+    for extra, script in (({}, code), ({"PHRONY_NO_TUI": "1"}, code.replace(", '--plain'", ""))):
+        status, written = run_in_terminal(script, env | extra, timeout=60)
+        assert status == 0, written[-500:]
+        assert b"\x1b" not in written, written[:200]
+        assert b'session Completed: {"sent":true}' in written
