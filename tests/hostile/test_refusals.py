@@ -140,5 +140,5 @@ async def test_retry_after_is_bounded(
 
 
 def test_a_base_url_with_an_impossible_port_is_refused() -> None:
-    with pytest.raises(ConfigError, match="(?i)port"):
+    with pytest.raises(ConfigError, match=r"(?i)port"):
         PhronyClient("http://127.0.0.1:99999", KEY)
