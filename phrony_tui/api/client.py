@@ -11,14 +11,14 @@ from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .body import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_BODY_BYTES,
     read_body,
 )
-from .compact import Snapshot, parse_conversation, parse_model
+from .compact import Snapshot, brief, parse_conversation, parse_model
 from .config import ApiKey, ClientConfig
 from .errors import (
     ConfigError,
@@ -180,9 +180,8 @@ class PhronyClient:
             with collector_paused(self.manage_gc and len(body) >= LARGE):
                 return parse_model(model, body)
         except (ValueError, RecursionError) as exc:
-            raise ResponseError(
-                f"unexpected response body on {method} {path}: {str(exc)[:300]}"
-            ) from None
+            said = brief(exc) if isinstance(exc, ValidationError) else str(exc)[:300]
+            raise ResponseError(f"unexpected response body on {method} {path}: {said}") from None
 
     # --- agents ----------------------------------------------------------------------------
 

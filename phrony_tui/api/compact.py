@@ -30,13 +30,23 @@ from .tolerant import validate_tolerant
 M = TypeVar("M", bound=BaseModel)
 
 
+def brief(exc: ValidationError) -> str:
+    """The first error, without the input: ``str(exc)`` builds a repr of the whole body first
+    (four characters a binary byte, gigabytes for a 256 MB body) only to cut it."""
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    first = errors[0] if errors else {"loc": (), "msg": "invalid"}
+    where = ".".join(map(str, first["loc"]))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where + ': ' if where else ''}{first['msg']}{more}"[:300]
+
+
 def parse_model(model: type[M], raw: bytes | bytearray) -> M:
     """``model`` from JSON bytes: strict and fast first, then tolerant (wrong types repaired,
     over-deep parts cut). ``ValueError`` if the bytes are not JSON at all."""
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        deep = "recursion limit" in str(exc)
+        deep = "recursion limit" in brief(exc)
     data = loads_deep(raw) if deep else json.loads(raw)
     return validate_tolerant(model, data)
 

@@ -160,6 +160,8 @@ class HostileServer:
                 await self._write(writer, self._reply_for(request))
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:  # the server stopping under a held reply
+            pass
         finally:
             writer.close()
             with contextlib.suppress(Exception):

@@ -23,6 +23,7 @@ from tests.hostile.memory import peak_during
 from tests.hostile.server import HostileServer, Reply
 
 CONVERSATION = "/v1/runs/*/conversation"
+GZIP_JSON = [("Content-Type", "application/json"), ("Content-Encoding", "gzip")]
 BODY = json.dumps(
     {"session": {"id": "s1", "status": "Running"}, "runs": [], "items": [], "pad": "x" * 1300}
 ).encode()
@@ -120,3 +121,18 @@ async def test_an_encoding_not_asked_for_or_broken_is_a_typed_error(
             with pytest.raises(StreamProtocolError, match="decoded"):
                 async with client.stream("r1") as stream:
                     _ = [item async for item in stream]
+
+
+@pytest.mark.parametrize("call", ["load_conversation", "get_conversation", "get_run"])
+async def test_a_body_that_is_not_json_costs_no_more_than_its_size(
+    hostile: HostileServer, call: str
+) -> None:
+    """A binary body within the limit: the error quotes none of it, so no repr of it (four
+    characters a byte) is ever built."""
+    size = 32 * MIB
+    hostile.respond("GET", "/v1/runs/*", Reply(200, GZIP_JSON, bomb("gzip", size // MIB)))
+    async with PhronyClient(hostile.base_url, KEY) as client:
+        error, peak = await peak_during(getattr(client, call)("r1"))
+    assert isinstance(error, ResponseError), error
+    assert len(str(error)) < 400
+    assert peak < 3 * size, f"{call} peaked at {peak // MIB} MiB"
