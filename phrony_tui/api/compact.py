@@ -22,7 +22,8 @@ import msgspec
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
-from .deep_json import loads_deep
+from .deep_json import cap_depth, loads_deep
+from .deep_json import loads as json_loads
 from .models import Conversation, RunSummary, Session, TimelineItem
 from .numbers import NUMBER_LIMIT, bounded_number
 from .tolerant import validate_tolerant
@@ -47,7 +48,7 @@ def parse_model(model: type[M], raw: bytes | bytearray) -> M:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         deep = "recursion limit" in brief(exc)
-    data = loads_deep(raw) if deep else json.loads(raw)
+    data = loads_deep(raw) if deep else json_loads(raw)
     return validate_tolerant(model, data)
 
 
@@ -81,7 +82,13 @@ class StepRecord:
     @classmethod
     def of(cls, item: TimelineItem) -> StepRecord:
         """A model held as its JSON (a step from an event)."""
-        raw = msgspec.Raw(pydantic_core.to_json(item, by_alias=True))
+        try:
+            raw = msgspec.Raw(pydantic_core.to_json(item, by_alias=True))
+        except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
+            # Content nested deeper than the serializer goes: held cut, as the console shows it.
+            wire = item.model_dump(by_alias=True, mode="json", exclude={"content"})
+            wire["content"] = cap_depth(item.content)
+            raw = msgspec.Raw(json.dumps(wire, default=str).encode())
         return cls(item.id, item.run_id, item.ordinal, item.type, raw)
 
     def model(self) -> TimelineItem:
@@ -115,7 +122,7 @@ def parse_conversation(body: bytes | bytearray) -> CompactConversation | None:
     try:
         envelope = msgspec.json.decode(body, type=_Envelope)
         session = Session.model_validate_json(bytes(envelope.session))
-        runs = [RunSummary.model_validate(r) for r in json.loads(bytes(envelope.runs))]
+        runs = [RunSummary.model_validate(r) for r in json_loads(bytes(envelope.runs))]
     except (msgspec.DecodeError, ValidationError, ValueError, TypeError, RecursionError):
         return None
     shared: dict[str, str] = {}  # one string per run id and type, not one per step

@@ -16,11 +16,25 @@ CUT = "… (nested deeper than 64 levels; cut)"
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|"', re.S)
 
 
+#: Integers longer than this are read as floats (infinite past a float's range): Python refuses
+#: to read integers of more than 4,300 digits, and no count the API sends is near that.
+LONG_INT = 1_000
+
+
+def _int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= LONG_INT else float(digits)
+
+
+def loads(raw: str | bytes | bytearray) -> Any:
+    """``json.loads`` that reads a number of any length (bounding it is the reader's job)."""
+    return json.loads(raw, parse_int=_int)
+
+
 def loads_deep(raw: str | bytes | bytearray) -> Any:
     """``json.loads`` for a document the usual parsers refused as too deep: everything nested
     below ``MAX_DEPTH`` is cut to ``CUT``. ``ValueError`` if it is not JSON."""
     text = raw.decode() if isinstance(raw, bytes | bytearray) else raw
-    return json.loads(cut_deep_text(text))
+    return loads(cut_deep_text(text))
 
 
 def cut_deep_text(text: str, limit: int = MAX_DEPTH) -> str:

@@ -10,6 +10,8 @@ import json
 import math
 from typing import Any
 
+from .deep_json import loads as json_loads
+
 
 class PhronyError(Exception):
     """Base of every error this package raises."""
@@ -167,7 +169,7 @@ def error_message(body: str) -> tuple[str, str | None]:
     the raw text (shortened). Never raises, whatever the body holds."""
     text = body.strip()
     try:
-        data: Any = json.loads(text) if text else None
+        data: Any = json_loads(text) if text else None
     except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict):

@@ -8,7 +8,6 @@ field must never crash the client. Wire names are camelCase; Python names are sn
 from __future__ import annotations
 
 import copy
-import json
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -16,6 +15,7 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from .deep_json import loads as json_loads
 from .deep_json import loads_deep
 from .numbers import (
     Depth,
@@ -513,7 +513,7 @@ class StepEvent(StreamEvent):
 
     def payload(self) -> dict[str, Any]:
         try:
-            value = json.loads(self.raw_data)
+            value = json_loads(self.raw_data)
         except RecursionError:
             value = loads_deep(self.raw_data)
         return value if isinstance(value, dict) else {}

@@ -12,7 +12,6 @@ import json
 import re
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -134,9 +133,6 @@ def test_fuzzed_conversations_draw_clean(
     asyncio.run(show(hostile_server, *conversation))
 
 
-@pytest.mark.xfail(
-    strict=False, reason="huge token counts and loops of parents: pending the reducer's changes"
-)
 @FUZZ
 @given(
     conversation=conversations(tokens=NUMBERS, ordinals=NUMBERS, contents=CONTENT, child_ids=TEXT)
