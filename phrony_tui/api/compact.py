@@ -63,21 +63,29 @@ class _Head(msgspec.Struct, rename="camel"):
     run_id: str
     ordinal: int | float = 0
     type: str = ""
+    tokens_used: int | float | None = None
 
 
 class StepRecord:
     """One step: where it sits and what it is, plus its JSON, parsed on demand."""
 
-    __slots__ = ("id", "ordinal", "raw", "run_id", "type")
+    __slots__ = ("id", "ordinal", "raw", "run_id", "tokens", "type")
 
     def __init__(
-        self, id: str, run_id: str, ordinal: float, type: str, raw: msgspec.Raw | bytes
+        self,
+        id: str,
+        run_id: str,
+        ordinal: float,
+        type: str,
+        raw: msgspec.Raw | bytes,
+        tokens: float = 0,
     ) -> None:
         self.id = id
         self.run_id = run_id
         self.ordinal = ordinal
         self.type = type
         self.raw = raw
+        self.tokens = tokens
 
     @classmethod
     def of(cls, item: TimelineItem) -> StepRecord:
@@ -89,7 +97,7 @@ class StepRecord:
             wire = item.model_dump(by_alias=True, mode="json", exclude={"content"})
             wire["content"] = cap_depth(item.content)
             raw = msgspec.Raw(json.dumps(wire, default=str).encode())
-        return cls(item.id, item.run_id, item.ordinal, item.type, raw)
+        return cls(item.id, item.run_id, item.ordinal, item.type, raw, item.tokens_used or 0)
 
     def model(self) -> TimelineItem:
         return parse_model(TimelineItem, bytes(self.raw))
@@ -136,5 +144,6 @@ def parse_conversation(body: bytes | bytearray) -> CompactConversation | None:
         run_id = shared.setdefault(head.run_id, head.run_id)
         kind = shared.setdefault(head.type, head.type)
         ordinal = bounded_number(head.ordinal, -NUMBER_LIMIT) or 0  # as the model reads it
-        steps.append(StepRecord(head.id, run_id, ordinal, kind, raw))
+        tokens = bounded_number(head.tokens_used) or 0
+        steps.append(StepRecord(head.id, run_id, ordinal, kind, raw, tokens))
     return CompactConversation(session, runs, steps)

@@ -30,6 +30,15 @@ class RunNode:
     summary: RunSummary | None = None
     children: list[str] = field(default_factory=list)
     claimed_parent_id: str | None = None
+    #: Tokens of the run's steps seen so far: a running run's own total arrives only with its
+    #: run events (at its end), its steps' tokens as they happen.
+    step_tokens: float = 0
+
+    @property
+    def spent(self) -> float:
+        """The tokens to show for the run: its total, or what its steps spent if that is more
+        (while it runs)."""
+        return max(self.tokens, self.step_tokens)
 
     def __post_init__(self) -> None:
         if self.claimed_parent_id is None:

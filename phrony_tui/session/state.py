@@ -156,6 +156,7 @@ class SessionState:
         else:
             bisect.insort(self._order, key)
         self.items.put_record(record)
+        self._count_tokens(record.run_id, record.tokens)
         change.items_added.add(record.id)
 
     @staticmethod
@@ -210,15 +211,11 @@ class SessionState:
         return change
 
     def _on_step(self, item: TimelineItem, change: Change, raw: bytes | None) -> None:
-        node = self.runs.get(item.run_id)
-        if node is None:
+        if item.run_id not in self.runs:
             change.reconcile = True  # a run we have not seen yet: fetch the tree
-        elif (spent := item.tokens_used or 0) > 0 and item.id not in self.items:
-            # A run's total arrives only with its run events (at its end): its new steps
-            # count meanwhile, so a running run's share of tokens is not shown as nothing.
-            node.tokens = min(node.tokens + spent, NUMBER_LIMIT)
-            # Redraws the session panel; not ``runs``: the tree's shape and the pauses are
-            # unchanged, and recomputing them per step would slow a busy stream.
+        elif item.tokens_used and item.id not in self.items:
+            # Redraws the session panel (the run's share of tokens); not ``runs``: the tree's
+            # shape and the pauses are unchanged, and recomputing them per step is costly.
             change.session = True
         self._put_item(item, change, raw)
         if self.redacted and item.type.lower() not in COMPLETION_TYPES:
@@ -306,9 +303,15 @@ class SessionState:
             else:
                 bisect.insort(self._order, key)
             change.items_added.add(item.id)
+            self._count_tokens(item.run_id, item.tokens_used or 0)
         self.items.put(item, raw)
         if same_type(item.type, ItemType.USER_TASK_REQ):
             self._put_task(item, change)
+
+    def _count_tokens(self, run_id: str, tokens: float) -> None:
+        node = self.runs.get(run_id)
+        if node is not None and tokens > 0:
+            node.step_tokens = min(node.step_tokens + tokens, NUMBER_LIMIT)
 
     def _put_task(self, item: TimelineItem, change: Change) -> None:
         if not isinstance(item.content, dict):

@@ -53,7 +53,8 @@ class StepStore(Mapping[str, TimelineItem]):
         if raw is None:
             record = StepRecord.of(item)
         else:
-            record = StepRecord(item.id, item.run_id, item.ordinal, item.type, raw)
+            tokens = item.tokens_used or 0
+            record = StepRecord(item.id, item.run_id, item.ordinal, item.type, raw, tokens)
         self._records[item.id] = record
         self._read.pop(item.id, None)
         self._keep(record, item)

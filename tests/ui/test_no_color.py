@@ -31,4 +31,4 @@ async def test_no_color_draws_every_pane(sim: SimServer, monkeypatch: pytest.Mon
         await until(pilot, lambda: isinstance(app.screen, StepDetail), what="step detail")
         assert '"type"' in drawn_text(app)
         await pilot.press("escape", "f1")
-        await until(pilot, lambda: "Everywhere" in drawn_text(app), what="help")
+        await until(pilot, lambda: "Anywhere, even while typing" in drawn_text(app), what="help")

@@ -76,9 +76,9 @@ async def test_side_panes_recolour_with_the_theme(sim: SimServer) -> None:
         await until(pilot, lambda: app.state.runs, what="runs")
         widgets = [
             app.status_line,
-            app.query_one(SessionHeader),
-            app.query_one(TokenBar),
-            app.query_one(RunsTree),
+            app.run_screen.query_one(SessionHeader),
+            app.run_screen.query_one(TokenBar),
+            app.run_screen.query_one(RunsTree),
         ]
         badge_colours = []
         for theme in ("textual-dark", "textual-light"):
@@ -91,7 +91,7 @@ async def test_side_panes_recolour_with_the_theme(sim: SimServer) -> None:
                         style = segment.style
                         assert style and style.bgcolor, (theme, widget, strip.text)
                         assert style.color or not segment.text.strip(), (theme, widget)
-            first = drawn_line(app.query_one(SessionHeader))
+            first = drawn_line(app.run_screen.query_one(SessionHeader))
             badge_colours.append(next(s.style.color for s in first if "◆" in s.text))
         assert badge_colours[0] != badge_colours[1]
 

@@ -24,7 +24,7 @@ async def test_running_runs_show_their_share_of_tokens(sim: SimServer) -> None:
         await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")
         running = [r for r in app.state.runs.values() if r.status != "Completed" and r.parent_id]
         assert running, "a sub-agent still waiting"
-        bar = app.query_one(TokenBar)
+        bar = app.run_screen.query_one(TokenBar)
         await until(
             pilot,
             lambda: all(
@@ -38,7 +38,7 @@ async def test_running_runs_show_their_share_of_tokens(sim: SimServer) -> None:
 async def test_legend_entries_are_never_cut(sim: SimServer) -> None:
     async with console(sim, "multi-agent", size=(80, 30)) as (app, pilot):
         await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")
-        bar = app.query_one(TokenBar)
+        bar = app.run_screen.query_one(TokenBar)
         await until(pilot, lambda: len(legend(bar)) >= 2, what="a legend on several lines")
         for line in legend(bar):
             assert re.fullmatch(rf"({ENTRY}\s*)+(\+\d+ more)?|\+\d+ more", line), legend(bar)

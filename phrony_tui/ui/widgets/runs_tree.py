@@ -18,8 +18,8 @@ def run_label(run: RunNode, palette: Palette = PLAIN) -> Text:
     text.append(one_line(run.agent_name or run.short_id, 16), style=palette.strong)
     text.append(f" {one_line(run.id[:6], 6)} ", style=palette.muted)
     text.append_text(short_status_badge(run.status, palette))
-    if run.tokens:
-        text.append(f" {tokens(run.tokens)}", style=palette.muted)
+    if run.spent:
+        text.append(f" {tokens(run.spent)}", style=palette.muted)
     return text
 
 

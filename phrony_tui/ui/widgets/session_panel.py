@@ -71,20 +71,20 @@ class TokenBar(Static):
     def render(self) -> Text:
         palette = palette_of(self)
         runs = self._state.runs_by_depth() if self._state is not None else []
-        total = sum(r.tokens for r in runs)
+        total = sum(r.spent for r in runs)
         if total <= 0:
             return Text("no tokens yet", style=palette.muted)
         width = max(10, self.content_region.width or 30)
         text = Text()
         used = 0
         for index, run in enumerate(runs):
-            cells = min(round(width * run.tokens / total), width - used)
+            cells = min(round(width * run.spent / total), width - used)
             text.append("█" * cells, style=palette.run(index))
             used += cells
         line = 0  # cells on the legend's current line
         for index, run in enumerate(runs[:LEGEND_RUNS]):
             name = one_line(run.agent_name or run.short_id, 14)
-            label = f"{name} {100 * run.tokens / total:.0f}%"
+            label = f"{name} {100 * run.spent / total:.0f}%"
             cells = 2 + cell_len(label)
             if line and line + 2 + cells > width:
                 line = 0
