@@ -13,7 +13,7 @@ from ..live import Update
 from ..session.drafts import DraftKey, SendOutcome, UploadId
 
 
-class FeedUpdate(Message):
+class FeedUpdate(Message, bubble=False):
     """One update of the stream worker (events, a fresh conversation, the connection).
     ``applied`` is set once the screen has handled it: the worker pulls the next batch only
     then, so a burst that arrives while the screen is busy becomes one batch."""
@@ -24,7 +24,7 @@ class FeedUpdate(Message):
         self.applied = asyncio.Event()
 
 
-class SnapshotLoaded(Message):
+class SnapshotLoaded(Message, bubble=False):
     """A ``/conversation`` fetched outside the stream worker (after it stopped).
     ``after_seq`` is the last event number applied when the fetch began."""
 
@@ -43,7 +43,7 @@ class OpenRun(Message):
         self.conversation = conversation
 
 
-class RunChecked(Message):
+class RunChecked(Message, bubble=False):
     """Another run the person asked to open: its conversation, or why it cannot be opened."""
 
     def __init__(self, run_id: str, conversation: Snapshot | None, error: str = "") -> None:
@@ -79,7 +79,7 @@ class AttachFile(Message):
 
 
 @dataclass
-class Reconcile(Message):
+class Reconcile(Message, bubble=False):
     reason: str = ""
 
 
@@ -87,7 +87,7 @@ class Reconcile(Message):
 
 
 @dataclass
-class SendResult(Message):
+class SendResult(Message, bubble=False):
     """How a send (or a timer skip) for ``draft_key``'s pause ended; ``error`` says why not."""
 
     draft_key: DraftKey
@@ -96,14 +96,14 @@ class SendResult(Message):
 
 
 @dataclass
-class UploadProgress(Message):
+class UploadProgress(Message, bubble=False):
     upload: UploadId
     sent: int
     total: int
 
 
 @dataclass
-class UploadDone(Message):
+class UploadDone(Message, bubble=False):
     upload: UploadId
     name: str
     ref: FileRef | None = None

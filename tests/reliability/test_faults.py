@@ -10,7 +10,7 @@ from phrony_tui.session import build_answer
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from tests.reliability.helpers import FAST, converges
-from tests.ui.helpers import console, pause_kind, received, shows, until
+from tests.ui.helpers import console, pause_kind, received, retries, shows, until
 
 
 async def test_fifty_drops_during_a_multi_agent_run(faulty: SimServer) -> None:
@@ -47,7 +47,7 @@ async def test_server_restart_mid_run(faulty: SimServer) -> None:
         await until(pilot, lambda: isinstance(app.focused, ReplyArea))
         await until(pilot, lambda: app.status_line.connection == "live")
         await asyncio.to_thread(faulty.restart, 0.5)
-        await until(pilot, lambda: app.run_screen.feed.reconnects >= 1, what="the drop noticed")
+        await until(pilot, lambda: retries(app) >= 1, what="the drop noticed")
         await until(pilot, lambda: app.status_line.connection == "live", what="live again")
         await pilot.press(*"after the restart", "enter")
         await shows(pilot, app, "You said: after the restart")
@@ -111,7 +111,7 @@ async def test_a_stalled_stream_is_abandoned_and_reopened(faulty: SimServer) -> 
     faulty.faults.set("heartbeat-s", 60)
     async with console(faulty, "chat", stall_timeout=0.5, **FAST) as (app, pilot):
         await until(pilot, lambda: app.status_line.connection == "live")
-        await until(pilot, lambda: app.run_screen.feed.reconnects >= 2, what="stalls detected")
+        await until(pilot, lambda: retries(app) >= 2, what="stalls detected")
         assert pause_kind(app) == "reply"
 
 

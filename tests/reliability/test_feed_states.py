@@ -21,6 +21,7 @@ from phrony_tui.live import Connection, ConnState, LiveFeed
 from phrony_tui.live.feed import MAX_BATCH
 from phrony_tui.live.retry import BACKOFF_CAP, backoff, bounded, retry_advice
 from phrony_tui.sim import SimServer
+from tests.conftest import wait_status
 from tests.reliability.follow import Follower, following, server_view, session_of, start, view
 
 FAST = {"backoff_base": 0.02, "poll_interval": 0.2}
@@ -29,7 +30,9 @@ WAITS = (ConnState.RECONNECTING, ConnState.POLLING)
 
 
 async def say(sim: SimServer, run_id: str, text: str) -> None:
+    """Reply once the chat waits for it (a reply before that is a 409)."""
     async with PhronyClient(sim.base_url, sim.api_key) as client:
+        await wait_status(client, run_id, "WaitingForResponse")
         await client.send_message(MessageBody(run_id=run_id, text=text))
 
 

@@ -150,3 +150,8 @@ async def shows(pilot: Pilot[None], app: ConsoleApp, *texts: str, timeout: float
         timeout=timeout,
         what=f"screen to show {texts!r}",
     )
+
+
+def retries(app: App[Any]) -> int:
+    """How many times the stream worker announced it would try again."""
+    return sum(1 for m in connections(app) if m.state in ("reconnecting", "polling"))
