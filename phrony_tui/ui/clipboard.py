@@ -11,12 +11,14 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
 
 from ..api.deep_json import cap_depth
 from ..api.models import TimelineItem
+from ..text import one_line
 
 #: Past this, OSC 52 is refused by most terminals (and tmux); offer a file instead.
 OSC52_LIMIT = 100_000
@@ -79,8 +81,8 @@ def copy_text(app: App[Any], text: str, what: str) -> bool:
     if len(text.encode()) * 4 // 3 > OSC52_LIMIT:
         size = len(text.encode())
         app.notify(
-            f"{what} is too large for the terminal's clipboard ({size:,} bytes); "
-            "no clipboard program (wl-copy, xclip, xsel, pbcopy) was found.",
+            f"{what} is too large for the terminal's clipboard ({size:,} bytes) and no "
+            "clipboard program (wl-copy, xclip, xsel, pbcopy) was found: write it to a file.",
             severity="warning",
             timeout=6,
         )
@@ -93,3 +95,16 @@ def copy_text(app: App[Any], text: str, what: str) -> bool:
     )
     app.notify(f"{what} sent to the terminal's clipboard (OSC 52){note}", timeout=4)
     return True
+
+
+def write_file(app: App[Any], path: str, text: str) -> None:
+    """Write a copy that the clipboard could not take; say where it went, or why not."""
+    target = Path(path).expanduser()
+    try:
+        with target.open("x", encoding="utf-8") as file:  # never over an existing file
+            file.write(text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        app.notify(f"Not written: {one_line(str(target), 200)}: {reason}", severity="error")
+    else:
+        app.notify(f"Written to {one_line(str(target.resolve()), 200)}", timeout=6, markup=False)

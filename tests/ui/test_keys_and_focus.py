@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from phrony_tui.api.errors import ConfigError
 from phrony_tui.ui.config import Settings, load_settings
 from phrony_tui.ui.screens.help import HelpScreen
+from phrony_tui.ui.screens.prompts import Prompt
 from phrony_tui.ui.screens.quit import QuitConfirm
 from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
 from phrony_tui.ui.widgets.pauses.reply import ReplyArea
@@ -160,3 +162,30 @@ async def test_y_copies_exact_inert_json_and_says_how(
         assert json.loads(app.clipboard)["content"] == item.content  # exact
         told = "sent to the terminal's clipboard (OSC 52) (inside tmux it arrives only with"
         await until(pilot, lambda: any(told in m for m in notices(app)), what=told)
+
+
+async def test_a_step_too_large_for_the_terminals_clipboard_is_offered_as_a_file(
+    sim: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no clipboard program: OSC 52, too small
+    async with console(sim, "hostile", {"mb": 0.25}, size=(160, 60)) as (app, pilot):  # type: ignore[arg-type]
+        timeline = app.run_screen.query_one(Timeline)
+        await until(pilot, lambda: len(app.composer.pauses) == 2, what="hostile pauses")
+        big = next(r for r in timeline.rows if len(str(app.state.items[r].content)) > 250_000)
+        await pilot.press("escape", "t")
+        await until(pilot, lambda: isinstance(app.focused, Timeline), what="the timeline")
+        timeline.move_to(timeline.rows.index(big), follow=False)
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="the file prompt")
+        await shows(pilot, app, "too large for the clipboard")
+        assert app.clipboard == ""  # nothing half-sent to the terminal
+        target = tmp_path / "big-step.json"
+        field = app.screen.query_one(Input)
+        field.value = str(target)
+        await pilot.press("enter")
+        await until(pilot, target.exists, what="the file written")
+        item = app.state.items[big]
+        assert json.loads(target.read_text())["content"] == item.content
+        await until(pilot, lambda: any("Written to" in m for m in notices(app)), what="told")

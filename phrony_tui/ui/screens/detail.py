@@ -8,9 +8,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Log, Static, TextArea
 
 from ...api.models import TimelineItem
-from ..clipboard import copy_text, exact_step_json
+from ..clipboard import exact_step_json
 from ..keys import binding, labels_of
 from ..sanitize import plain, to_json
+from .prompts import copy_or_offer_file
 
 #: Above this, the JSON is shown in a plain line viewer: a text area takes seconds to load
 #: megabytes and tens of seconds to move to the end of a long line.
@@ -76,4 +77,4 @@ class StepDetail(ModalScreen[None]):
                 )
 
     def action_copy(self) -> None:
-        copy_text(self.app, exact_step_json(self.item), f"Step {int(self.item.ordinal)}")
+        copy_or_offer_file(self.app, exact_step_json(self.item), int(self.item.ordinal))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from textual.actions import SkipAction
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from ..clipboard import copy_text, write_file
 from ..keys import binding, labels_of
 from ..sanitize import plain
 from ..textual_private import input_suggestion
@@ -61,19 +63,22 @@ class Prompt(ModalScreen[str | None]):
 
     BINDINGS = [binding("prompt.cancel")]
 
-    def __init__(self, question: str, *, placeholder: str = "", paths: bool = False) -> None:
+    def __init__(
+        self, question: str, *, placeholder: str = "", paths: bool = False, value: str = ""
+    ) -> None:
         super().__init__()
         self.question = question
         self.placeholder = placeholder
         self.paths = paths
+        self.value = value
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
             yield Static(plain(self.question, "bold"))
             if self.paths:
-                yield PathInput(placeholder=self.placeholder, suggester=PathSuggester())
+                yield PathInput(self.value, placeholder=self.placeholder, suggester=PathSuggester())
             else:
-                yield Input(placeholder=self.placeholder)
+                yield Input(self.value, placeholder=self.placeholder)
             keys = labels_of(self.app)
             hint = f"Enter: OK · {keys('prompt.cancel')}: cancel"
             if self.paths:
@@ -85,3 +90,17 @@ class Prompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def copy_or_offer_file(app: App[Any], text: str, ordinal: int) -> None:
+    """Copy a step; when it is too large for the terminal's clipboard, offer to write it to
+    a file (never over an existing one)."""
+    if copy_text(app, text, f"Step {ordinal}"):
+        return
+
+    def chosen(path: str | None) -> None:
+        if path:
+            write_file(app, path, text)
+
+    question = f"Step {ordinal} is too large for the clipboard. Write it to a file:"
+    app.push_screen(Prompt(question, paths=True, value=f"step-{ordinal}.json"), chosen)

@@ -5,34 +5,26 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
 
-from textual import events, on
-from textual.actions import SkipAction
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TextArea, Tree
+from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from ...api import PhronyClient
 from ...api.compact import Snapshot
 from ...api.heap import Settler
-from ...api.models import ItemType, is_terminal
+from ...api.models import is_terminal
 from ...live import Connection, ConnState, Events, LiveFeed, Loaded
 from ...live.feed import POLL_INTERVAL, STALL_TIMEOUT
 from ...live.retry import BACKOFF_BASE
 from ...session import Change
 from ...session.rebase import Rebaser
-from ..actions import Situation, Where
-from ..clipboard import copy_text, exact_step_json
 from ..config import Settings
 from ..controller import Controller
-from ..keys import KeyLabels, bindings, by_action
+from ..keys import KeyLabels
 from ..messages import (
     AttachFile,
     FeedUpdate,
@@ -52,45 +44,17 @@ from ..widgets.left_pane import LeftPane
 from ..widgets.search import SearchInput
 from ..widgets.status_line import StatusLine
 from ..widgets.timeline import Timeline
-from .detail import StepDetail
-from .prompts import Prompt
+from .run_view import RunView, live
 
 RECONCILE_DEBOUNCE = 0.25
-#: Narrower than this, the left pane hides itself (a key shows it again).
-PANE_HIDES_BELOW = 70
 REDACTED = (
     "This run's timeline is hidden from API clients: its trigger redacts it. Only the runs' "
     "status, tokens and results are shown."
 )
 
-M = TypeVar("M", bound=Message)
 
-
-def live(message_type: type[M]) -> Callable[[Callable[[Any, M], None]], Any]:
-    """``@on(message_type)``, skipped once the screen is no longer attached: a worker's message
-    can arrive while the console closes, after its widgets are gone."""
-
-    def decorate(handler: Callable[[Any, M], None]) -> Any:
-        def guarded(self: RunScreen, message: M) -> None:
-            if self.is_attached:
-                handler(self, message)
-
-        guarded.__name__ = handler.__name__
-        guarded.__doc__ = handler.__doc__
-        return on(message_type)(guarded)
-
-    return decorate
-
-
-class RunScreen(Screen[None]):
+class RunScreen(RunView):
     """``phrony-tui RUN_ID``: the runs tree, the timeline and the composer of one session."""
-
-    BINDINGS = [
-        b
-        for b in bindings(Where.ANYWHERE, Where.RUN)
-        if isinstance(b, Binding) and b.id not in ("app.help", "app.quit")
-    ]
-    AUTO_FOCUS = None
 
     def __init__(
         self,
@@ -116,8 +80,6 @@ class RunScreen(Screen[None]):
         self._settler = Settler()
         self._feed_worker: Worker[None] | None = None
         self._reconcile_timer: Timer | None = None
-        self._pane_choice: bool | None = None
-        self._situation: Situation | None = None
         self.show_event_age = show_event_age
         self.controller = Controller(client, run_id, self.post_message)
         self._timing = (stall_timeout, poll_interval, backoff_base)
@@ -144,18 +106,6 @@ class RunScreen(Screen[None]):
         yield StatusLine(id="status", show_age=self.show_event_age)
         yield Footer()
 
-    @property
-    def timeline(self) -> Timeline:
-        return self.query_one(Timeline)
-
-    @property
-    def composer(self) -> Composer:
-        return self.query_one(Composer)
-
-    @property
-    def status_line(self) -> StatusLine:
-        return self.query_one(StatusLine)
-
     def on_mount(self) -> None:
         self.sub_title = f"run {self.run_id}"
         self.status_line.all_runs_key = self.keys("app.all_runs")
@@ -176,60 +126,11 @@ class RunScreen(Screen[None]):
         else:
             self.timeline.focus()
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._place_pane()
-
-    def _place_pane(self) -> None:
-        wide = self.size.width >= PANE_HIDES_BELOW
-        self.query_one("#left").display = wide if self._pane_choice is None else self._pane_choice
-
     def _tick(self) -> None:
         self.status_line.tick()
         self.composer.tick()
         last = self.status_line.last_event
         self._settler.tick(time.monotonic() - last if last else 0.0)
-        self._sync_footer()
-
-    # --- what is available now --------------------------------------------------------------
-
-    def situation(self) -> Situation:
-        composer = self.composer
-        pause = composer.selected
-        task = pause.task if pause else None
-        focused = self.focused
-        return Situation(
-            pause=pause.kind if pause else None,
-            task_kind=task.kind if task else None,
-            completable=bool(task and task.api_completable),
-            approval=bool(task and task.is_approval),
-            deciding=composer.pending_decision is not None,
-            pauses=len(composer.pauses),
-            timers=sum(1 for p in composer.pauses if p.kind == "timer"),
-            files=bool(pause and composer.drafts.files(pause.key)),
-            filtered=self.timeline.run_filter is not None,
-            typing=isinstance(focused, Input | TextArea),
-        )
-
-    def _sync_footer(self) -> None:
-        """The footer offers exactly what works now: recomputed whenever what is shown may
-        have changed, not only when focus moves."""
-        if not self.is_attached:
-            return
-        now = self.situation()
-        if now != self._situation:
-            self._situation = now
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        entry = by_action(action, (Where.ANYWHERE, Where.RUN))
-        if entry is None or entry.when is None or not self.is_mounted:
-            return True
-        return entry.when(self.situation())
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self._sync_footer()
-
-    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         self._sync_footer()
 
     def unsent(self) -> bool:
@@ -262,17 +163,6 @@ class RunScreen(Screen[None]):
             self._sync_footer()
         self.status_line.tick()
         self._settler.added(len(change.items_added))
-
-    def _busy(self) -> bool:
-        """The person is in the middle of something: keep their focus where it is."""
-        if isinstance(self.app.screen, ModalScreen):
-            return True
-        focused = self.focused
-        if isinstance(focused, SearchInput) and focused.display:
-            return True
-        if isinstance(focused, Input) and focused.value:
-            return True
-        return isinstance(focused, TextArea) and bool(focused.text)
 
     def _new_feed(self, *, final: bool) -> LiveFeed:
         stall, poll, backoff = self._timing
@@ -401,133 +291,6 @@ class RunScreen(Screen[None]):
         self.composer.upload_done(message)
         self._sync_footer()
 
-    # --- panes ------------------------------------------------------------------------------
-
-    @live(Tree.NodeSelected)
-    def _on_run_selected(self, message: Tree.NodeSelected[str]) -> None:
-        run_id = message.node.data
-        if run_id:
-            self.filter_run(run_id)
-
-    def filter_run(self, run_id: str | None) -> None:
-        self.timeline.set_run_filter(run_id)
-        run = self.state.runs.get(run_id or "")
-        self.status_line.filter_label = (run.agent_name or run.short_id) if run else ""
-        self.status_line.tick()
-        if run_id:
-            self.query_one(LeftPane).select_run(run_id)
-        self._sync_footer()
-
-    @live(Timeline.StepChosen)
-    def _on_step_chosen(self, message: Timeline.StepChosen) -> None:
-        item = self.state.items.get(message.item_id)
-        if item is None:
-            return
-        child = item.content.get("child_run_id") if isinstance(item.content, dict) else None
-        if (
-            item.is_type(ItemType.SUB_AGENT_CALL)
-            and isinstance(child, str)
-            and (child in self.state.runs)
-        ):
-            self.filter_run(child)
-            return
-        run = self.state.runs.get(item.run_id)
-        who = (run.agent_name or run.short_id) if run else item.run_id[:8]
-        self.app.push_screen(StepDetail(item, f"Step {int(item.ordinal)} · {item.type} · {who}"))
-
-    @live(Timeline.CopyStep)
-    def _on_copy(self, message: Timeline.CopyStep) -> None:
-        item = self.state.items.get(message.item_id)
-        if item is not None:
-            what = f"Step {int(item.ordinal)}"
-            copy_text(self.app, exact_step_json(item), what)
-
-    @live(Input.Changed)
-    def _on_search_changed(self, message: Input.Changed) -> None:
-        if isinstance(message.input, SearchInput):
-            self.timeline.search(message.value, include_current=True)
-
-    @live(Input.Submitted)
-    def _on_search_next(self, message: Input.Submitted) -> None:
-        if isinstance(message.input, SearchInput):
-            self.timeline.search(message.value, 1, tell=True)
-
-    @live(SearchInput.Step)
-    def _on_search_step(self, message: SearchInput.Step) -> None:
-        self.timeline.search(message.query, message.direction)
-
-    @live(SearchInput.Closed)
-    def _on_search_closed(self, message: SearchInput.Closed) -> None:
-        self.timeline.focus()
-
-    @live(Timeline.SearchDone)
-    def _on_search_done(self, message: Timeline.SearchDone) -> None:
-        if not message.found:
-            self.notify("No match", timeout=2)
-
-    # --- actions ----------------------------------------------------------------------------
-
-    def action_approve(self) -> None:
-        self.composer.decide(True)
-        self._sync_footer()
-
-    def action_reject(self) -> None:
-        self.composer.decide(False)
-        self._sync_footer()
-
-    def action_acknowledge(self) -> None:
-        self.composer.acknowledge()
-
-    def action_skip_wait(self) -> None:
-        self.composer.skip_wait()
-
-    def action_next_pause(self) -> None:
-        self.composer.select(1)
-        self._sync_footer()
-
-    def action_previous_pause(self) -> None:
-        self.composer.select(-1)
-        self._sync_footer()
-
-    def action_pick_option(self, number: int) -> None:
-        self.composer.pick_option(number)
-
-    def action_focus_composer(self) -> None:
-        self.composer.focus_control()
-
-    def action_focus_timeline(self) -> None:
-        self.timeline.focus()
-
-    def action_leave_input(self) -> None:
-        """Esc in a text field: the draft stays, the timeline takes the keys."""
-        if not isinstance(self.focused, Input | TextArea):
-            raise SkipAction()
-        self.timeline.focus()
-
-    def action_toggle_pane(self) -> None:
-        left = self.query_one("#left")
-        self._pane_choice = not left.display
-        self._place_pane()
-
-    def action_show_all_runs(self) -> None:
-        self.filter_run(None)
-
-    def action_search(self) -> None:
-        search = self.query_one(SearchInput)
-        search.display = True
-        search.focus()
-
-    def action_attach(self) -> None:
-        self.composer.ask_for_file()
-
-    def action_remove_file(self) -> None:
-        # In a prompt, the palette or the search box, and with no file attached, the key is
-        # the focused input's own (cut): a priority binding is offered it first everywhere.
-        if isinstance(self.app.screen, ModalScreen) or isinstance(self.focused, Input):
-            raise SkipAction()
-        if not self.composer.remove_last_file():
-            raise SkipAction()
-
     def _start_feed(self) -> None:
         self._feed_worker = self.run_worker(
             self._follow(), name="stream", group="stream", exclusive=True
@@ -541,20 +304,6 @@ class RunScreen(Screen[None]):
             self._start_feed()
         else:
             self.feed.wake()
-
-    def action_open_run(self) -> None:
-        """A run of this session shows in the timeline; any other run replaces this one
-        once it has loaded (and only with nothing unsent)."""
-
-        def chosen(run_id: str | None) -> None:
-            run_id = (run_id or "").strip()
-            if run_id and run_id in self.state.runs:
-                self.filter_run(run_id)
-            elif run_id:
-                self.notify(f"Opening run {one_line(run_id, 40)}…", timeout=2, markup=False)
-                self.run_worker(self.controller.check_run(run_id), group="open-run")
-
-        self.app.push_screen(Prompt("Open a run by id"), chosen)
 
     @live(RunChecked)
     def _on_run_checked(self, message: RunChecked) -> None:
