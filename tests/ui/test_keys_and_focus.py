@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from phrony_tui.api.errors import ConfigError
+from phrony_tui.sim import SimServer
 from phrony_tui.ui.config import Settings, load_settings
 from phrony_tui.ui.screens.help import HelpScreen
 from phrony_tui.ui.screens.prompts import Prompt
@@ -17,7 +19,7 @@ from phrony_tui.ui.screens.quit import QuitConfirm
 from phrony_tui.ui.widgets.pauses.approval import ApprovalControl
 from phrony_tui.ui.widgets.pauses.reply import ReplyArea
 from phrony_tui.ui.widgets.timeline import Timeline
-from tests.ui.helpers import console, notices, pause_kind, screen_text, shows, until
+from tests.ui.helpers import console, notices, pause_kind, received, screen_text, shows, until
 
 
 def footer(app: object) -> str:
@@ -189,3 +191,15 @@ async def test_a_step_too_large_for_the_terminals_clipboard_is_offered_as_a_file
         item = app.state.items[big]
         assert json.loads(target.read_text())["content"] == item.content
         await until(pilot, lambda: any("Written to" in m for m in notices(app)), what="told")
+
+
+async def test_a_reply_pasted_with_its_enter_sends_all_of_it(sim: SimServer) -> None:
+    """Keys that arrive together (a paste, a terminal's burst) reach the reply before Enter,
+    which is read first as a priority binding, sends it."""
+    async with console(sim, "chat") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="the reply box")
+        for key in [*"pasted words", "enter"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await shows(pilot, app, "You said: pasted words")
+        sent = [r.body["text"] for r in received(sim, app.run_id) if r.status == 202]
+        assert sent == ["pasted words"]

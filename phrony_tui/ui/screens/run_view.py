@@ -118,10 +118,15 @@ class RunView(Screen[None]):
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only what works now: a letter key is text in a text field (so the footer does not
+        offer it there), and the rest depends on what is on screen."""
         entry = by_action(action, (Where.ANYWHERE, Where.RUN))
-        if entry is None or entry.when is None or not self.is_mounted:
+        if entry is None or not self.is_mounted:
             return True
-        return entry.when(self.situation())
+        situation = self.situation()
+        if entry.where is Where.RUN and situation.typing:
+            return False
+        return entry.when is None or entry.when(situation)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._sync_footer()

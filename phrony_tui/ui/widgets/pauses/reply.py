@@ -33,6 +33,12 @@ class ReplyArea(TextArea):
             self.text = text
 
     def action_submit(self) -> None:
+        # Enter is a priority binding: it acts as the app reads it, while keys typed just
+        # before it (a paste, fast typing) may still wait in this widget's queue. Sending
+        # from the back of that queue sends them too.
+        self.call_later(self._submit)
+
+    def _submit(self) -> None:
         self.post_message(self.Submitted(self.text))
 
     def action_newline(self) -> None:
