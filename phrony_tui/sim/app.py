@@ -18,9 +18,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..api.models import HEADER_KEYS, ItemType
-from .engine import Run, SimSession, Turn
+from .records import Run, Turn
 from .reset import TransportInScope, reset
 from .scenarios import AGENTS_BY_ID, validate_input
+from .session import SimSession
 from .validation import Refusal, check_answer, check_files, check_message, check_reply
 from .wire import WireJSONResponse as JSONResponse
 from .world import MAX_UPLOAD_BYTES, UPLOAD_EXPIRES_S, Received, SimKey, StoredFile, World

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api.models import ItemType, TaskKind
-from .engine import Agent, RunContext, Script, ScriptFailed
+from .context import RunContext
 from .hostile import hostile
 from .ids import fixed_id
+from .records import Agent, Script, ScriptFailed
 
 FINISH_WORDS = ("bye", "done", "finish", "stop", "exit", "quit")
 
