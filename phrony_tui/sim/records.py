@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..api.models import Status
+from .ids import fixed_id
 
 if TYPE_CHECKING:
     from .context import RunContext
@@ -30,6 +31,22 @@ class Agent:
     script: Script
     expose_timeline: bool = True
     model: str = "gpt-4.1-mini"
+
+    @classmethod
+    def scripted(
+        cls, key: str, name: str, script: Script, *, trigger: bool = True, expose: bool = True
+    ) -> Agent:
+        """An agent whose ids follow from ``key`` alone; without ``trigger`` it runs only as a
+        sub-agent (no API trigger)."""
+        return cls(
+            key=key,
+            id=fixed_id(f"agent/{key}"),
+            name=name,
+            version_id=fixed_id(f"agent/{key}/version/3"),
+            trigger_id=fixed_id(f"agent/{key}/trigger") if trigger else None,
+            script=script,
+            expose_timeline=expose,
+        )
 
 
 @dataclass
