@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..api.models import ItemType, TaskKind
-from .engine import Agent, RunContext
+from .context import RunContext
 from .ids import fixed_id
+from .records import Agent
 
 PAYLOADS: list[str] = [
     # Textual / Rich markup

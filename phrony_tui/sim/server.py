@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 import uvicorn
 
-from .app import DropConnection, build_app
+from .app import build_app
 from .faults import Faults
 from .ids import Clock
+from .routes.stream import DropConnection
 from .scenarios import SCENARIOS
 from .world import DEFAULT_KEY, World
 

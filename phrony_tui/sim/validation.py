@@ -6,7 +6,8 @@ import math
 from typing import Any
 
 from ..api.models import Status, TaskKind, TaskStatus
-from .engine import Run, Task
+from .records import Run
+from .tasks import Task
 from .world import World
 
 ANSWER_FIELDS = ("approved", "selectedOptionId", "textValue", "numberValue")

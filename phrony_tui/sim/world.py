@@ -6,9 +6,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import Agent, Engine
+from .engine import Engine
 from .faults import Faults
 from .ids import Clock, fixed_id
+from .records import Agent
 from .scenarios import SCENARIOS
 
 DEFAULT_KEY = "phk_sim_local_demo_key"

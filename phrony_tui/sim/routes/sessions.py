@@ -1,0 +1,81 @@
+"""``/v1/agents/{agentId}/…``: starting a run (a new session) and listing an agent's sessions."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..scenarios import AGENTS_BY_ID, validate_input
+from ..validation import Refusal
+from ..wire import WireJSONResponse as JSONResponse
+from .base import Handlers
+
+
+class SessionRoutes(Handlers):
+    async def start_run(self, request: Request) -> Response:
+        key = self.key(request)
+        agent = AGENTS_BY_ID.get(request.path_params["agent_id"])
+        if agent is None:
+            raise Refusal(404, "agent_not_found", "no agent with this id")
+        if agent.trigger_id is None:
+            raise Refusal(
+                403, "no_api_trigger", "this agent runs only as a sub-agent and has no API trigger"
+            )
+        if not key.covers(agent):
+            raise Refusal(403, "forbidden", "this API key is not scoped to this agent's trigger")
+        body = await self.body(request)
+        if body is not None and not isinstance(body, dict):
+            raise Refusal(400, "invalid_body", "the body must be a JSON object")
+        value = (body or {}).get("input")
+        value = {} if value is None else value
+        if not isinstance(value, dict):
+            raise Refusal(400, "invalid_input", "input must be an object")
+        problem = validate_input(agent, value)
+        if problem:
+            raise Refusal(400, "invalid_input", problem)
+        session = self.world.engine.start_session(agent, self.world.tenant_id, key.id, value)
+        self.record(request, 202, body)
+        return JSONResponse(
+            {
+                "sessionId": session.id,
+                "runId": session.root.id,
+                "status": session.root.status,
+                "totalTokensUsed": 0,
+                "output": None,
+                "agentId": agent.id,
+                "triggerId": agent.trigger_id,
+            },
+            status_code=202,
+        )
+
+    async def list_sessions(self, request: Request) -> Response:
+        key = self.key(request)
+        agent = AGENTS_BY_ID.get(request.path_params["agent_id"])
+        if agent is None:
+            raise Refusal(404, "agent_not_found", "no agent with this id")
+        if not any(scope[0] == agent.id for scope in key.scopes):
+            raise Refusal(403, "forbidden", "this API key is not scoped to this agent")
+        q = request.query_params
+        skip = _int_param(q.get("skip"), "skip", 0, 0, None)
+        take = _int_param(q.get("take"), "take", 20, 1, 100)
+        rows = [s for s in self.world.engine.sessions.values() if s.agent.id == agent.id]
+        if q.get("versionId"):
+            rows = [s for s in rows if s.agent.version_id == q["versionId"]]
+        if q.get("status"):
+            rows = [s for s in rows if s.status == q["status"]]
+        rows.reverse()  # newest first
+        page = rows[skip : skip + take]
+        return JSONResponse({"items": [s.list_item() for s in page], "total": len(rows)})
+
+
+def _int_param(raw: str | None, name: str, default: int, low: int, high: int | None) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Refusal(400, "invalid_query", f"{name} must be an integer") from None
+    if value < low or (high is not None and value > high):
+        limit = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise Refusal(400, "invalid_query", f"{name} must be {limit}")
+    return value
