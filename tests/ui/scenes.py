@@ -176,6 +176,27 @@ SCENES = {
         Scene("help", "approval", lambda a: pause_kind(a) == "approval", press=("f1",)),
         Scene("narrow", "tour", lambda a: pause_kind(a) == "reply", size=(80, 24)),
         Scene("forms_options", "forms", lambda a: pause_kind(a) == "multi_option"),
+        Scene("small_pane_hidden", "tour", lambda a: pause_kind(a) == "reply", size=(60, 20)),
+        Scene(
+            "narrow_pane_toggled",
+            "tour",
+            lambda a: pause_kind(a) == "reply",
+            press=("ctrl+l",),
+            size=(80, 24),
+        ),
+        Scene(
+            "quit_confirm",
+            "tour",
+            lambda a: pause_kind(a) == "reply",
+            press=(*"half a thought", "ctrl+q"),
+        ),
+        Scene(
+            "quit_confirm_light",
+            "tour",
+            lambda a: pause_kind(a) == "reply",
+            press=(*"half a thought", "ctrl+q"),
+            theme="textual-light",
+        ),
     )
 }
 

@@ -25,6 +25,10 @@ NAMES = [
     "offline",
     "no_color",
     "no_color_detail",
+    "small_pane_hidden",
+    "narrow_pane_toggled",
+    "quit_confirm",
+    "quit_confirm_light",
 ]
 
 
