@@ -92,21 +92,27 @@ def _refusal(exc: PhronyError, client: PhronyClient, run_id: str) -> ConsoleErro
     if isinstance(exc, NotFoundError):
         return ConsoleError(
             f"run {_said(run_id)} was not found at {base}: check the id "
-            "(it is the runId from starting a run)"
+            "(it is the runId from starting a run)",
+            code=4,
         )
     if isinstance(exc, AuthenticationError):
         return ConsoleError(
-            f"the API key was refused ({exc.status}: {_said(exc.message)}); check PHRONY_API_KEY"
+            f"the API key was refused ({exc.status}: {_said(exc.message)}); check PHRONY_API_KEY",
+            code=3,
         )
     if isinstance(exc, PermissionDeniedError):
         return ConsoleError(
-            f"this API key may not open run {_said(run_id)} ({exc.status}: {_said(exc.message)})"
+            f"this API key may not open run {_said(run_id)} ({exc.status}: {_said(exc.message)})",
+            code=3,
         )
     if isinstance(exc, APIStatusError):
         busy = " (the server is busy: try again later)" if exc.status in (429, 503) else ""
-        return ConsoleError(f"the server answered {exc.status}: {_said(exc.message)}{busy}")
+        code = 7 if exc.status in (429, 502, 503, 504) or exc.status >= 500 else 1
+        return ConsoleError(
+            f"the server answered {exc.status}: {_said(exc.message)}{busy}", code=code
+        )
     if isinstance(exc, APIConnectionError):
-        return ConsoleError(f"{_said(str(exc))}; check PHRONY_API_BASE ({base})")
+        return ConsoleError(f"{_said(str(exc))}; check PHRONY_API_BASE ({base})", code=7)
     return ConsoleError(_said(str(exc)))
 
 

@@ -50,7 +50,7 @@ def test_help_is_a_command_not_a_run(phrony: Phrony, sim: SimServer) -> None:
     assert sim.world.request_count == before
     # A run really called "help" is opened with ``open``.
     opened = phrony("open", "help")
-    assert opened.code == 1
+    assert opened.code == 4  # not found, as every command says it
     assert opened.lines == [
         f"phrony-tui: run help was not found at {sim.base_url}: check the id "
         "(it is the runId from starting a run)"
@@ -59,7 +59,7 @@ def test_help_is_a_command_not_a_run(phrony: Phrony, sim: SimServer) -> None:
 
 def test_any_other_first_argument_is_a_run_id(phrony: Phrony, sim: SimServer) -> None:
     result = phrony("no-such-run")
-    assert result.code == 1 and "run no-such-run was not found" in result.err
+    assert result.code == 4 and "run no-such-run was not found" in result.err
 
 
 def test_a_usage_error_is_one_line_and_with_json_an_object(phrony: Phrony, sim: SimServer) -> None:
@@ -105,7 +105,7 @@ def test_profiles_reach_commands_and_the_console(
     assert phrony("status", run_id, env=env | {"PHRONY_PROFILE": "wrong"}).code == 3
     # the console resolves the same way (the pre-flight reaches the profile's server)
     console = phrony("--profile", "wrong", run_id, env=env)
-    assert console.code == 1 and "API key was refused (401" in console.err
+    assert console.code == 3 and "API key was refused (401" in console.err
     unknown = phrony("status", run_id, "--profile", "prod", env=env, stdin="")
     assert unknown.code == 2
     assert unknown.lines == [

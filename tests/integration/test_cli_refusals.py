@@ -117,7 +117,11 @@ def hostile() -> Iterator[tuple[str, Answer]]:
         server.server_close()
 
 
-@pytest.mark.parametrize("status", [401, 403, 404, 429, 500, 418])
+#: The exit code of each refusal at open: the same table as every command's.
+CODES = {401: 3, 403: 3, 404: 4, 429: 7, 500: 7, 418: 1}
+
+
+@pytest.mark.parametrize("status", sorted(CODES))
 def test_an_error_body_with_escapes_prints_one_clean_line(
     hostile: tuple[str, Answer], status: int
 ) -> None:
@@ -125,7 +129,7 @@ def test_an_error_body_with_escapes_prints_one_clean_line(
     answer.status = status
     answer.body = json.dumps({"error": NASTY, "code": NASTY}).encode()
     outcome = run_cli("run-1", env={"PHRONY_API_BASE": url, "PHRONY_API_KEY": "phk_secret_1"})
-    line = one_refusal(outcome, 1, "phk_secret_1")
+    line = one_refusal(outcome, CODES[status], "phk_secret_1")
     if status != 404:  # "run … was not found" needs no server text
         assert "␛]0;TITLE␇␛[2J" in line  # shown, inert
     assert answer.count == 1  # a 429 without Retry-After is not asked again
@@ -136,7 +140,7 @@ def test_a_20_mb_error_message_is_cut(hostile: tuple[str, Answer]) -> None:
     answer.status = 500
     answer.body = json.dumps({"error": "x" * 20_000_000}).encode()
     outcome = run_cli("run-1", env={"PHRONY_API_BASE": url, "PHRONY_API_KEY": "phk_secret_1"})
-    line = one_refusal(outcome, 1)
+    line = one_refusal(outcome, 7)
     # Only the first 64 KiB of an error body is read: the message is what that holds, cut.
     assert "the server answered 500: " in line and "xxxx" in line and line.endswith("…")
     assert len(line) <= 300
@@ -155,13 +159,13 @@ def test_the_refusals(sim: SimServer, tmp_path: Path) -> None:
     good = {"PHRONY_API_BASE": sim.base_url, "PHRONY_API_KEY": sim.api_key}
     cases: list[tuple[list[str], dict[str, str], int, str]] = [
         (["run-1"], {"PHRONY_API_BASE": sim.base_url}, 2, "no API key"),
-        (["no-such-run"], good, 1, "run no-such-run was not found"),
-        (["\x1b]0;T\x07\x1b[2Jrun"], good, 1, "run ␛]0;T␇␛[2Jrun was not found"),
-        (["run-1"], good | {"PHRONY_API_KEY": "phk_wrong_key"}, 1, "API key was refused (401"),
+        (["no-such-run"], good, 4, "run no-such-run was not found"),
+        (["\x1b]0;T\x07\x1b[2Jrun"], good, 4, "run ␛]0;T␇␛[2Jrun was not found"),
+        (["run-1"], good | {"PHRONY_API_KEY": "phk_wrong_key"}, 3, "API key was refused (401"),
         (
             ["run-1"],
             good | {"PHRONY_API_BASE": f"http://127.0.0.1:{closed_port()}"},
-            1,
+            7,
             "cannot reach",
         ),
         (["run-1"], good | {"PHRONY_API_BASE": "http://127.0.0.1:99999"}, 2, "Port out of range"),
@@ -198,7 +202,7 @@ def test_a_busy_server_is_asked_again_at_open(sim: SimServer) -> None:
     outcome = run_cli(
         "no-such-run", env={"PHRONY_API_BASE": sim.base_url, "PHRONY_API_KEY": sim.api_key}
     )
-    assert outcome.code == 1
+    assert outcome.code == 4  # asked again until it could say: not found
     assert_clean(outcome)
     assert outcome.lines == [
         "phrony-tui: server busy (429), retrying in 0.2 s…",
@@ -216,7 +220,7 @@ def test_a_server_busy_for_longer_is_not_asked_forever(sim: SimServer) -> None:
     outcome = run_cli(
         "no-such-run", env={"PHRONY_API_BASE": sim.base_url, "PHRONY_API_KEY": sim.api_key}
     )
-    assert outcome.code == 1
+    assert outcome.code == 7  # unavailable after retries
     assert outcome.lines[-1].startswith("phrony-tui: the server answered 503")
     assert "try again later" in outcome.lines[-1]
     assert sim.world.request_count == before + 3
