@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from phrony_tui.api import Conversation, PhronyClient
@@ -30,6 +31,13 @@ def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
         server.world.engine.speed = TEST_SPEED
         for key in server.world.keys.values():
             key.active = True
+
+
+def raw(sim: SimServer, key: str | None = None) -> httpx.AsyncClient:
+    """A plain HTTP client on the simulator, as any caller of the API would have: for bodies
+    the typed client would refuse to build, and for reading status codes and bodies as sent."""
+    headers = {"X-API-Key": key if key is not None else sim.api_key}
+    return httpx.AsyncClient(base_url=sim.base_url, headers=headers)
 
 
 @pytest.fixture

@@ -20,18 +20,13 @@ from phrony_tui.api.errors import (
 from phrony_tui.api.models import HEADER_KEYS
 from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
-from tests.conftest import wait_status
+from tests.conftest import raw, wait_status
 
 
 def state_of(conv: object) -> SessionState:
     state = SessionState()
     state.apply_conversation(conv)  # type: ignore[arg-type]
     return state
-
-
-def raw(sim: SimServer, key: str | None = None) -> httpx.AsyncClient:
-    headers = {"X-API-Key": key if key is not None else sim.api_key}
-    return httpx.AsyncClient(base_url=sim.base_url, headers=headers)
 
 
 async def test_start_run_and_poll(client: PhronyClient, sim: SimServer) -> None:
@@ -154,22 +149,18 @@ async def test_wrong_answer_field_and_unknown_option(client: PhronyClient, sim: 
     conv = await wait_status(client, started.run_id, "WaitingForHITL")
     task_id = next(i.content["user_task_id"] for i in conv.items if i.type == "UserTaskReq")
     base = {"runId": started.run_id, "userTaskId": task_id}
-    for extra, code in (
-        ({"textValue": "x"}, "wrong_answer_field"),
-        ({"selectedOptionId": "fax"}, "unknown_option"),
-        ({}, "missing_answer"),
-        ({"selectedOptionId": "sms", "text": "also"}, "wrong_answer_field"),
-    ):
-        with pytest.raises(BadRequestError) as err:
-            await client._request("POST", f"/v1/runs/{started.run_id}/messages", json=base | extra)
-        assert err.value.code == code and err.value.status == 400
-    with pytest.raises(NotFoundError) as nf:
-        await client._request(
-            "POST",
-            f"/v1/runs/{started.run_id}/messages",
-            json=base | {"userTaskId": "no-such-task"},
-        )
-    assert nf.value.code == "task_not_found"
+    path = f"/v1/runs/{started.run_id}/messages"
+    async with raw(sim) as http:
+        for extra, code in (
+            ({"textValue": "x"}, "wrong_answer_field"),
+            ({"selectedOptionId": "fax"}, "unknown_option"),
+            ({}, "missing_answer"),
+            ({"selectedOptionId": "sms", "text": "also"}, "wrong_answer_field"),
+        ):
+            response = await http.post(path, json=base | extra)
+            assert (response.status_code, response.json()["code"]) == (400, code), extra
+        response = await http.post(path, json=base | {"userTaskId": "no-such-task"})
+        assert (response.status_code, response.json()["code"]) == (404, "task_not_found")
     with pytest.raises(ConflictError) as conflict:
         await client.send_text(started.run_id, "chatting while a form waits")
     assert conflict.value.code == "not_waiting_for_response"
@@ -205,8 +196,8 @@ async def test_401_403_404(client: PhronyClient, sim: SimServer) -> None:
     with pytest.raises(PermissionDeniedError) as sub:
         await client.start_run(AGENTS["writer"].id)
     assert sub.value.code == "no_api_trigger"
-    with pytest.raises(NotFoundError):
-        await client._request("GET", "/v1/nowhere")
+    async with raw(sim) as http:
+        assert (await http.get("/v1/nowhere")).status_code == 404
     with pytest.raises(BadRequestError) as bad_input:
         await client.start_run(sim.agents["firehose"], {"count": "lots"})
     assert bad_input.value.code == "invalid_input"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from phrony_tui.api import PhronyClient
+from phrony_tui.api import Conversation, PhronyClient
 from phrony_tui.api.errors import BadRequestError, ConflictError
 from phrony_tui.session import InvalidAnswerError, SessionState, UserTask, build_answer
 from phrony_tui.sim import SimServer
-from tests.conftest import pending_tasks, wait_status
+from tests.conftest import pending_tasks, raw, wait_status
 
 
 def state_of(conv: object) -> SessionState:
@@ -107,8 +107,9 @@ async def test_forms_option_text_number(client: PhronyClient, sim: SimServer) ->
     with pytest.raises(InvalidAnswerError, match="not a number"):
         build_answer(number, "abc")
     bad = build_answer(number, 5).to_wire() | {"numberValue": "abc"}
-    with pytest.raises(BadRequestError):
-        await client._request("POST", f"/v1/runs/{run.run_id}/messages", json=bad)
+    async with raw(sim) as http:
+        refused = await http.post(f"/v1/runs/{run.run_id}/messages", json=bad)
+    assert refused.status_code == 400, refused.text
     await client.send_message(build_answer(number, "250"))
     conv = await wait_status(client, run.run_id, "Completed")
     assert conv.session.output == {
@@ -119,13 +120,14 @@ async def test_forms_option_text_number(client: PhronyClient, sim: SimServer) ->
     assert "subject='Winter <sale> [red]now[/red]'" in conv.items[-3].content["output"]
 
 
-async def _next_task(client: PhronyClient, run_id: str, kind: str) -> object:
+async def _next_task(client: PhronyClient, run_id: str, kind: str) -> Conversation:
     from tests.conftest import eventually
 
-    return await eventually(
+    conv: Conversation = await eventually(
         lambda: client.get_conversation(run_id),
         lambda c: [t["kind"] for t in pending_tasks(c)] == [kind],
     )
+    return conv
 
 
 async def test_multi_agent(client: PhronyClient, sim: SimServer) -> None:
@@ -153,21 +155,15 @@ async def test_multi_agent(client: PhronyClient, sim: SimServer) -> None:
     # A dashboard-only task is refused by the builder, and by the server if sent anyway.
     with pytest.raises(InvalidAnswerError, match="dashboard"):
         build_answer(alert)
-    with pytest.raises(ConflictError) as err:
-        await client._request(
-            "POST",
-            f"/v1/runs/{run.run_id}/messages",
-            json={"runId": run.run_id, "userTaskId": alert.id},
+    path = f"/v1/runs/{run.run_id}/messages"
+    async with raw(sim) as http:
+        response = await http.post(path, json={"runId": run.run_id, "userTaskId": alert.id})
+        assert (response.status_code, response.json()["code"]) == (409, "dashboard_only")
+        # A child's task posted to the root run is refused; to its own run it is accepted.
+        response = await http.post(
+            path, json={"runId": run.run_id, "userTaskId": aitl.id, "textValue": "x"}
         )
-    assert err.value.code == "dashboard_only"
-    # A child's task posted to the root run is refused; to its own run it is accepted.
-    with pytest.raises(ConflictError) as err:
-        await client._request(
-            "POST",
-            f"/v1/runs/{run.run_id}/messages",
-            json={"runId": run.run_id, "userTaskId": aitl.id, "textValue": "x"},
-        )
-    assert err.value.code == "wrong_run"
+        assert (response.status_code, response.json()["code"]) == (409, "wrong_run")
     await client.send_message(build_answer(aitl, "Yes, HITL approvals"))
     await client.send_message(build_answer(approval, True))
     conv = await wait_status(client, run.run_id, "Completed")

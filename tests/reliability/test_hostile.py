@@ -15,30 +15,32 @@ from phrony_tui.ui.sanitize import clean, one_line, plain
 from phrony_tui.ui.screens.detail import LINE_CHUNK, StepDetail, step_json
 from phrony_tui.ui.widgets.pauses.answer import AnswerInput
 from phrony_tui.ui.widgets.timeline import Timeline
-from tests.ui.helpers import console, pause_kind, received, screen_text, shows, until
+from tests.ui.helpers import (
+    console,
+    pause_kind,
+    received,
+    screen_runs,
+    screen_text,
+    shows,
+    until,
+)
 
 #: C0 (tab allowed), DEL, C1 and bidi controls: none may be drawn.
 FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-#: What Textual itself writes in a frame: cursor moves and colours (CSI ... H and CSI ... m).
-OWN_SEQUENCES = re.compile(r"\x1b\[[0-9;]*[Hm]")
-
-
 def drawn_controls(app: Any) -> list[str]:
-    """Every control character in what the terminal would be sent for the screen now, plus
-    any action a click could fire. Checked twice: in the drawn segments' text (where a server's
-    own colour sequence would hide among Textual's), and in the frame's bytes once Textual's
-    own cursor moves and colours are taken out (what a real terminal receives; headless
-    tests write nothing, so the frame is rendered here as the driver would)."""
+    """Every control character drawn on the screen now, plus any action or link a click could
+    fire. Read from the app's own screenshot, segment by segment (a line break drawn inside a
+    row fails there, as a screenshot taller than the screen); each segment's style is asked of
+    the screen at the cell where it starts. The bytes a real terminal receives are checked in
+    tests/hostile/test_console_corpus.py."""
     found = []
-    for strip in app.screen._compositor.render_strips():
-        for segment in strip:
-            found += FORBIDDEN.findall(segment.text)
-            meta = segment.style.meta if segment.style else {}
-            found += [f"action {meta['@click']!r}"] if "@click" in meta else []
-    frame = app.screen._compositor.render_full_update().render_segments(app.console)
-    found += FORBIDDEN.findall(OWN_SEQUENCES.sub("", frame).replace("\n", ""))
+    for run in screen_runs(app):
+        found += FORBIDDEN.findall(run.text)
+        style = app.screen.get_style_at(run.column, run.row)
+        found += [f"action {style.meta['@click']!r}"] if "@click" in style.meta else []
+        found += [f"link {style.link!r}"] if style.link else []
     return found
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -11,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import App
 from textual.notifications import Notify
 from textual.pilot import Pilot
@@ -106,20 +109,83 @@ async def console(
 async def until(
     pilot: Pilot[None], check: Callable[[], Any], *, timeout: float = 10.0, what: str = ""
 ) -> Any:
-    """Let the app run until ``check()`` is truthy; fail with ``what`` otherwise."""
+    """Let the app run until ``check()`` is truthy; fail with ``what`` otherwise.
+
+    A check that reads the screen takes a screenshot (about 10 ms at 140x40, twenty times
+    the compositor's own strips), so the wait between checks grows with what a check costs:
+    checking stays under a tenth of the time the app is given to run."""
     deadline = time.monotonic() + timeout
     while True:
+        began = time.monotonic()
         value = check()
         if value:
             return value
-        if time.monotonic() > deadline:
+        checked = time.monotonic()
+        if checked > deadline:
             raise AssertionError(f"timed out waiting for {what or check}")
-        await pilot.pause(0.03)
+        await pilot.pause(min(0.3, max(0.03, 10 * (checked - began))))
+
+
+#: Rich's SVG export: each run of text carries its x in pixels and clips to its line.
+_SVG_TEXT = re.compile(
+    r'<text [^>]*?x="([0-9.e+-]+)"[^>]*?clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>',
+    re.DOTALL,
+)
+#: ``export_svg``'s defaults: a 20-pixel line and a 0.61 aspect ratio make a 12.2-pixel cell.
+_SVG_CELL = 20 * 0.61
+
+
+@dataclass(frozen=True)
+class Run:
+    """One drawn segment of a screenshot: where it starts (row, cell) and its text."""
+
+    row: int
+    column: int
+    text: str
+
+
+def svg_runs(svg: str, height: int) -> list[Run]:
+    """The text runs of an SVG screenshot (Rich writes one per segment, none for blank ones).
+
+    Spaces are written as ``&#160;`` and read back as spaces. A line break drawn inside a row
+    would split it in two, and fails here as a screenshot taller than the screen."""
+    runs = []
+    for x, line, escaped in _SVG_TEXT.findall(svg):
+        text = html.unescape(escaped.replace("&#160;", " "))
+        if text == "\n":  # the line break Rich keeps at the end of each line
+            continue
+        runs.append(Run(int(line), round(float(x) / _SVG_CELL), text))
+    if runs and (rows := max(r.row for r in runs) + 1) > height:
+        raise AssertionError(f"the screenshot has {rows} lines, the screen {height}")
+    return runs
+
+
+def svg_lines(svg: str, width: int, height: int) -> list[str]:
+    """The text of an SVG screenshot, one line per row, each ``width`` cells wide."""
+    rows: list[list[Run]] = [[] for _ in range(height)]
+    for run in svg_runs(svg, height):
+        rows[run.row].append(run)
+    lines = []
+    for row in rows:
+        text, column = "", 0
+        for run in sorted(row, key=lambda r: r.column):
+            if run.column < column:
+                raise AssertionError(f"runs overlap on a line: {text!r} and {run.text!r}")
+            text += " " * (run.column - column) + run.text
+            column = run.column + cell_len(run.text)
+        lines.append(text + " " * (width - column))
+    return lines
+
+
+def screen_runs(app: App[Any]) -> list[Run]:
+    """The segments the terminal shows, read back from the app's own screenshot."""
+    return svg_runs(app.export_screenshot(), app.size.height)
 
 
 def screen_text(app: ConsoleApp) -> str:
-    """What the terminal shows, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """What the terminal shows, as plain text: the app's own screenshot read back."""
+    width, height = app.size
+    return "\n".join(svg_lines(app.export_screenshot(), width, height))
 
 
 def received(sim: SimServer, run_id: str | None = None, method: str = "POST") -> list[Received]:

@@ -278,7 +278,8 @@ async def test_tab_completes_the_path_and_the_upload_shows_its_progress(
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*"prog")
         path_input = app.screen.query_one(Input)
-        await until(pilot, lambda: path_input._suggestion, what="a suggestion")
+        await shows(pilot, app, "progress-report.bin")  # the suggestion, drawn after "prog"
+        assert path_input.value == "prog"
         await pilot.press("tab")
         assert path_input.value == "progress-report.bin"
         sim.faults.set("latency-ms", 600)  # presign and finalize take a while: watch the bar

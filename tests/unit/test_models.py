@@ -116,7 +116,7 @@ async def test_key_never_in_repr_or_str() -> None:
     cfg = ClientConfig.resolve("https://api.phrony.com", KEY, environ={})
     assert KEY not in repr(cfg)
     async with PhronyClient("https://api.phrony.com", KEY) as client:
-        assert KEY not in repr(client) and KEY not in str(vars(client).get("config"))
+        assert KEY not in repr(client) and KEY not in str(client.config)
 
 
 @pytest.mark.parametrize(
