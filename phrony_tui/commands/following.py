@@ -5,13 +5,12 @@ once (again when a task's status changes), in order."""
 from __future__ import annotations
 
 import contextlib
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..api import PhronyClient, StreamEvent
+    from ..api import PhronyClient
     from ..api.compact import Snapshot
     from ..api.models import TimelineItem
     from ..live import Connection, Update
@@ -37,12 +36,14 @@ class Ending:
 
 
 class Follower:
-    """Applies updates, keeps the events read after a fetch began (to put them back on top
-    of its snapshot), and tracks which steps were handed out."""
+    """Applies updates as the console does (``session.Rebaser``: a snapshot with the events
+    read after its fetch began put back on top), and tracks which steps were handed out."""
 
     def __init__(self, state: SessionState) -> None:
+        from ..session.rebase import Rebaser
+
         self.state = state
-        self._log: deque[tuple[int, StreamEvent]] = deque(maxlen=5000)
+        self._rebaser = Rebaser(state)
         self._shown: dict[str, str] = {}
 
     def apply(self, update: Update) -> tuple[list[TimelineItem], bool]:
@@ -54,18 +55,12 @@ class Follower:
         change = Change()
         refresh = False
         if isinstance(update, Events):
-            for seq, event in enumerate(update.events, update.first_seq):
-                self._log.append((seq, event))
-                step = self.state.apply_event(event)
-                refresh = refresh or step.reconcile
-                change.merge(step)
-            refresh = refresh or update.malformed > 0
+            change = self._rebaser.apply_events(update.events, update.first_seq)
+            refresh = change.reconcile or update.malformed > 0
         elif isinstance(update, Loaded):
-            while self._log and self._log[0][0] <= update.after_seq:
-                self._log.popleft()
-            change = self.state.apply_conversation(update.conversation)
-            for _, event in self._log:
-                change.merge(self.state.apply_event(event))
+            loaded = self._rebaser.apply_snapshot(update.conversation, update.after_seq)
+            if loaded is not None:  # else: older than one applied already
+                change, refresh = loaded, loaded.reconcile  # the log was cut: fetch again
         return self.fresh(change), refresh
 
     def fresh(self, change: Change) -> list[TimelineItem]:
@@ -98,12 +93,12 @@ async def follow(
     with ``until_waiting``, until a person is needed)."""
     from ..api.models import is_terminal
     from ..live import Connection as Conn
-    from ..live import ConnState, LiveFeed
+    from ..live import ConnState, LiveFeed, Loaded
     from ..session import SessionState
 
     state = SessionState()
     follower = Follower(state)
-    show(state, follower.fresh(state.apply_conversation(snapshot)))
+    show(state, follower.apply(Loaded(snapshot, 0))[0])
     if until_waiting and person_needed(state):
         return state, Ending("waiting")
     if is_terminal(state.status):

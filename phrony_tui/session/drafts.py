@@ -210,14 +210,14 @@ class DraftStore:
 
     def has_unsent(self, pending: Iterable[DraftKey]) -> bool:
         """Whether closing now would lose something: text typed or files attached for a pause
-        still ``pending`` (drafts of pauses that ended cannot be sent any more), or a file on
-        its way to any draft."""
+        still ``pending`` (drafts of pauses that ended cannot be sent any more), a file on its
+        way to any draft, or a send whose outcome is not known yet."""
         keys = {key.pause for key in pending}
         typed = any(
             (draft.text.strip() or draft.files) and key.pause in keys
             for key, draft in self._drafts.items()
         )
-        return typed or bool(self._uploads)
+        return typed or bool(self._uploads) or bool(self._sending)
 
     def secrets(self) -> list[str]:
         """Every draft's text: what a crash report must not contain."""

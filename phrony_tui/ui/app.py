@@ -131,9 +131,12 @@ class ConsoleApp(CrashGuard[None]):
         await self.push_screen(self._run_screen(run_id, initial))
 
     @on(OpenRun)
-    def _on_open_run(self, message: OpenRun) -> None:
-        """Another run replaces the one on screen (its stream stops with its screen)."""
-        self.switch_screen(self._run_screen(message.run_id, message.conversation))
+    async def _on_open_run(self, message: OpenRun) -> None:
+        """Another run replaces the one on screen (its stream stops with its screen); a dialog
+        still open over it (help, a prompt, the palette) closes first."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, RunScreen):
+            await self.pop_screen()
+        await self.switch_screen(self._run_screen(message.run_id, message.conversation))
 
     async def on_unmount(self) -> None:
         # Stop the workers first: one waking from a backoff must not find the client
@@ -169,7 +172,7 @@ class ConsoleApp(CrashGuard[None]):
             if quit_now:
                 self.exit()
 
-        what = "An unsent draft, attached file or upload in progress"
+        what = "An unsent draft, an attached file, or an upload or send in progress"
         self.push_screen(QuitConfirm(what, self.keys), answered)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

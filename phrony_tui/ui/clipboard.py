@@ -72,11 +72,19 @@ def copy_text(app: App[Any], text: str, what: str) -> bool:
     command = _system_command()
     if command is not None:
         try:
-            subprocess.run(command, input=text.encode(), check=True, timeout=5)
+            # Its own output (a stale DISPLAY's complaint) must not land on the screen.
+            subprocess.run(
+                command,
+                input=text.encode(),
+                check=True,
+                timeout=2,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         except (OSError, subprocess.SubprocessError):
             pass
         else:
-            app.notify(f"{what} copied to the clipboard", timeout=3)
+            app.notify(f"{what} copied to the clipboard", timeout=3, markup=False)
             return True
     if len(text.encode()) * 4 // 3 > OSC52_LIMIT:
         size = len(text.encode())
@@ -85,6 +93,7 @@ def copy_text(app: App[Any], text: str, what: str) -> bool:
             "clipboard program (wl-copy, xclip, xsel, pbcopy) was found: write it to a file.",
             severity="warning",
             timeout=6,
+            markup=False,
         )
         return False
     app.copy_to_clipboard(text)
@@ -93,7 +102,7 @@ def copy_text(app: App[Any], text: str, what: str) -> bool:
         if os.environ.get("TMUX")
         else ""
     )
-    app.notify(f"{what} sent to the terminal's clipboard (OSC 52){note}", timeout=4)
+    app.notify(f"{what} sent to the terminal's clipboard (OSC 52){note}", timeout=4, markup=False)
     return True
 
 
@@ -105,6 +114,7 @@ def write_file(app: App[Any], path: str, text: str) -> None:
             file.write(text)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        app.notify(f"Not written: {one_line(str(target), 200)}: {reason}", severity="error")
+        shown = one_line(str(target), 200)
+        app.notify(f"Not written: {shown}: {reason}", severity="error", markup=False)
     else:
         app.notify(f"Written to {one_line(str(target.resolve()), 200)}", timeout=6, markup=False)

@@ -51,7 +51,7 @@ class Settings(BaseModel):
 def _suggest(word: str) -> str:
     close = difflib.get_close_matches(word, list(BY_ID), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"{hint} (every id is listed in help, F1)"
+    return f"{hint} (every id is listed in help)"
 
 
 def config_path(explicit: str | None = None) -> Path:

@@ -149,7 +149,7 @@ async def test_ten_megabytes_in_one_step(sim: SimServer) -> None:
         # Expanded in place, cut to a bounded number of lines: the rest is one key away.
         assert rows < timeline.virtual_size.height <= rows + 202
         timeline.scroll_to(y=timeline.rows.index(big) + 150, animate=False)
-        await shows(pilot, app, "cut here; Enter opens the whole step")
+        await shows(pilot, app, "cut here; open the step to see all of it")
         assert drawn_controls(app) == []
         timeline.action_open()
         await until(pilot, lambda: isinstance(app.screen, StepDetail), timeout=30)

@@ -191,6 +191,20 @@ SCENES = {
             press=(*"half a thought", "ctrl+q"),
         ),
         Scene(
+            "no_color_help",
+            "approval",
+            lambda a: pause_kind(a) == "approval",
+            press=("f1",),
+            no_color=True,
+        ),
+        Scene(
+            "no_color_quit",
+            "tour",
+            lambda a: pause_kind(a) == "reply",
+            press=(*"half a thought", "ctrl+q"),
+            no_color=True,
+        ),
+        Scene(
             "quit_confirm_light",
             "tour",
             lambda a: pause_kind(a) == "reply",

@@ -29,6 +29,8 @@ NAMES = [
     "narrow_pane_toggled",
     "quit_confirm",
     "quit_confirm_light",
+    "no_color_help",
+    "no_color_quit",
 ]
 
 

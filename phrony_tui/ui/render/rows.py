@@ -104,6 +104,11 @@ class RowPainter:
         assert self.look is not None, "use() a look before drawing"
         return self.look
 
+    def clear(self) -> None:
+        """Forget every drawing (the steps were replaced)."""
+        self.bodies.clear()
+        self.summaries.clear()
+
     def forget(self, item: TimelineItem | None, item_id: str) -> None:
         """A step changed in place: its summary and body are made again."""
         self.summaries.discard((item_id, id(item)))
@@ -184,7 +189,7 @@ class RowPainter:
         ]
         if len(lines) > EXPANDED_LINES or len(str(item.content)) > EXPANDED_CHARS:
             note = Text(
-                " " * INDENT + "… cut here; Enter opens the whole step",
+                " " * INDENT + "… cut here; open the step to see all of it",
                 style=self.current.palette.muted + Style(italic=True),
             )
             strips.append(Strip(Segment.apply_style(note.render(console), style=base)))

@@ -32,8 +32,16 @@ class HelpScreen(ModalScreen[None]):
                 return f"{description}, then {self.keys('confirm.yes')} to confirm"
             return f"{description} (sent at once: confirmations are off)"
         if action_id == "task.option_1":
-            return f"{description} (↑ ↓ select too)"
+            return f"{description} (the arrows select too)"
+        if action_id in ("task.next", "task.previous"):
+            # A letter types in a text field: there, only its keys with a modifier work.
+            held = [show_key(k) for k in self.keys.keys(action_id) if "+" in k]
+            return f"{description} (in a text field: {'/'.join(held)})" if held else description
         return description
+
+    def _option_keys(self) -> str:
+        firsts = [self.keys(f"task.option_{n}", first=True) for n in range(1, 10)]
+        return "1-9" if firsts == [str(n) for n in range(1, 10)] else "/".join(firsts)
 
     def compose(self) -> ComposeResult:
         tables: list[Table] = []
@@ -52,12 +60,15 @@ class HelpScreen(ModalScreen[None]):
             table.add_column("binding id", style="dim", no_wrap=True, width=22)
             if where is Where.ANYWHERE:
                 for builtin, (key, description) in BUILTIN.items():
-                    table.add_row(show_key(key), description, builtin)
+                    table.add_row(Text(show_key(key)), Text(description), Text(builtin))
             for entry in ACTIONS:
                 if entry.where is where and entry.id not in _FOLDED:
-                    keys = "1-9" if entry.id == "task.option_1" else self.keys(entry.id)
+                    keys = (
+                        self._option_keys() if entry.id == "task.option_1" else self.keys(entry.id)
+                    )
                     description = self._description(entry.id, entry.description)
-                    table.add_row(keys, description, entry.id)
+                    # Text, not str: a remapped key such as "[/]" is shown, never parsed.
+                    table.add_row(Text(keys), Text(description), Text(entry.id))
             tables.append(table)
         leave = self.keys("help.close")
         with VerticalScroll(id="help"):

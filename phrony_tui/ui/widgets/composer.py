@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from ...api.models import MessageBody, TaskKind
@@ -116,11 +117,6 @@ class Composer(Vertical):
         self._redraw()
         self.focus_control()
 
-    def refresh_hints(self) -> None:
-        """Draw the controls again, after the keys were remapped."""
-        self._shown = None
-        self._redraw()
-
     def _redraw(self) -> None:
         pause = self.selected
         title = self.query_one("#composer-title", Static)
@@ -151,6 +147,7 @@ class Composer(Vertical):
             None if pause is None else view_for(pause, self.drafts, self._decision, self.key_label)
         )
         if self._view is not None:
+            self._view.pause_key = pause.key if pause is not None else None
             self._view.mount_into(body)
             self._show_files()
 
@@ -172,7 +169,7 @@ class Composer(Vertical):
 
     def set_error(self, message: str) -> None:
         error = self.query_one("#composer-error", Static)
-        error.update(plain(message, "bold red") if message else "")
+        error.update(plain(message, "bold") if message else "")  # coloured by the stylesheet
         error.display = bool(message)
 
     # --- files ------------------------------------------------------------------------------
@@ -268,12 +265,20 @@ class Composer(Vertical):
         self._redraw()
         self.post_message(Send(body, key, summary))
 
+    def _pause_of(self, control: Widget) -> Pause | None:
+        """The pause whose controls ``control`` belongs to, while it is pending: a message
+        queued before the selection moved still goes to its own pause, never another."""
+        for node in control.ancestors_with_self:
+            if isinstance(node, PauseView):
+                return next((p for p in self.pauses if p.key == node.pause_key), None)
+        return None
+
     def on_reply_area_submitted(self, message: ReplyArea.Submitted) -> None:
         message.stop()
-        key = self._reply_key()
-        pause = self.selected
-        if key is None or pause is None:
+        pause = self._pause_of(message.area)
+        if pause is None or pause.kind is not DraftKind.REPLY:
             return
+        key = pause.key
         if self.drafts.uploading(key):
             self.set_error("wait for the upload to finish first")
             return
@@ -282,12 +287,14 @@ class Composer(Vertical):
         self._send(pause, lambda: build_reply(pause.run_id, message.text, files), "reply")
 
     def on_text_area_changed(self, message: TextArea.Changed) -> None:
-        key = self._reply_key()
-        if key is not None and isinstance(message.text_area, ReplyArea):
-            self.drafts.set_text(key, message.text_area.text)
+        if not isinstance(message.text_area, ReplyArea):
+            return
+        pause = self._pause_of(message.text_area)
+        if pause is not None and pause.kind is DraftKind.REPLY:
+            self.drafts.set_text(pause.key, message.text_area.text)
 
     def on_input_changed(self, message: Input.Changed) -> None:
-        pause = self.selected
+        pause = self._pause_of(message.input)
         if pause is None:
             return
         if isinstance(message.input, AnswerInput):
@@ -296,8 +303,10 @@ class Composer(Vertical):
             self.drafts.set_text(pause.key.comment, message.value)
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
-        pause = self.selected
-        if pause is None or pause.task is None or not isinstance(message.input, AnswerInput):
+        if not isinstance(message.input, AnswerInput):
+            return
+        pause = self._pause_of(message.input)
+        if pause is None or pause.task is None:
             return
         message.stop()
         task = pause.task
@@ -305,8 +314,10 @@ class Composer(Vertical):
         self._send(pause, lambda: build_answer(task, message.value), "answer")
 
     def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
-        pause = self.selected
-        if pause is None or not isinstance(message.option_list, OptionsControl):
+        if not isinstance(message.option_list, OptionsControl):
+            return
+        pause = self._pause_of(message.option_list)
+        if pause is None:
             return
         message.stop()
         shown = message.option_list.user_task  # the options on screen, not a newer copy
@@ -365,7 +376,8 @@ class Composer(Vertical):
             if pause is not None and pause.kind is DraftKind.TIMER
             else next((p for p in self.pauses if p.kind is DraftKind.TIMER), None)
         )
-        if timer is not None:
+        if timer is not None and not self.drafts.is_sending(timer.key):
+            self.drafts.mark_sending(timer.key, self.drafts.outgoing(timer.key))
             self.post_message(SkipWait(timer.run_id))
 
     def pick_option(self, number: int) -> None:

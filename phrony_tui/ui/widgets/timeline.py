@@ -116,6 +116,10 @@ class Timeline(ScrollView, can_focus=True):
             return
         current = self.current_id
         self.rows = [i for i in self.state.timeline_ids() if self._visible(i)]
+        # The drawings are keyed on the models they were made from (by identity): after the
+        # state is replaced, a new model may sit where an old one was, so none is kept.
+        self._cache.clear()
+        self.painter.clear()
         self.searcher.reset()
         if self.expanded:
             self.expanded &= set(self.state.items)

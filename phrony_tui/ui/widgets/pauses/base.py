@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ....session import UserTask
+from ....session.drafts import DraftKey
 from ...sanitize import plain
 
 #: A binding id to the display text of the keys bound to it now ("task.approve" → "a").
@@ -40,6 +41,9 @@ class PauseView(Vertical):
         super().__init__(classes="pause-view")
         self.parts = parts
         self.control = control
+        #: The pause these controls answer (set by the composer): a message from them goes to
+        #: this pause, whatever is selected by the time it is handled.
+        self.pause_key: DraftKey | None = None
 
     def mount_into(self, parent: Widget) -> None:
         """Mount the view and its parts at once (not in a later compose), so that the control

@@ -33,7 +33,7 @@ class ConfirmView(PauseView):
     def __init__(self, task: UserTask, approved: bool, comment: str, label: KeyLabel) -> None:
         verb = "Approve" if approved else "Reject"
         text = Text()
-        text.append(f"{verb} ", style="bold green" if approved else "bold red")
+        text.append(f"{verb} ", style="bold")
         if task.tool is not None:
             text.append(one_line(task.tool.name, 60))
             if task.tool.operation_name:

@@ -28,8 +28,9 @@ class ReplyArea(TextArea):
     ]
 
     class Submitted(Message):
-        def __init__(self, text: str) -> None:
+        def __init__(self, area: ReplyArea, text: str) -> None:
             super().__init__()
+            self.area = area
             self.text = text
 
     def action_submit(self) -> None:
@@ -39,7 +40,7 @@ class ReplyArea(TextArea):
         self.call_later(self._submit)
 
     def _submit(self) -> None:
-        self.post_message(self.Submitted(self.text))
+        self.post_message(self.Submitted(self, self.text))
 
     def action_newline(self) -> None:
         self.insert("\n")

@@ -21,7 +21,7 @@ class TimerView(PauseView):
         shown = "unknown" if left is None else f"{int(left) // 60}:{int(left) % 60:02d}"
         return Text.assemble(
             ("Waiting for a timer: ", "bold"),
-            (f"{shown} left", "bold cyan"),
+            (f"{shown} left", "bold"),
             (f"   {self.label('task.skip_wait')}: skip the wait now", "dim"),
         )
 

@@ -17,9 +17,7 @@ DASHBOARD_ONLY = (
 class UnanswerableView(PauseView):
     def __init__(self, task: UserTask) -> None:
         if not task.api_completable:
-            note = Static(
-                Text(DASHBOARD_ONLY, style="yellow"), classes="task-control dashboard-only"
-            )
+            note = Static(Text(DASHBOARD_ONLY), classes="task-control dashboard-only")
         else:
             kind = one_line(task.kind, 40)
             note = Static(
