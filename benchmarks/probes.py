@@ -58,14 +58,15 @@ def floor_open(base: str, key: str, run_id: str) -> dict[str, Any]:
 def console_open(base: str, key: str, run_id: str) -> dict[str, Any]:
     """What ``phrony-tui RUN_ID`` does, until the first frame shows the timeline."""
     from phrony_tui.api import PhronyClient
+    from phrony_tui.preflight import checked
     from phrony_tui.ui.app import ConsoleApp
-    from phrony_tui.ui.main import checked
+    from phrony_tui.ui.screens.run import RunScreen
 
     start = time.perf_counter()
     conversation = checked(PhronyClient(base, key, manage_gc=True), run_id)
     result: dict[str, Any] = {}
 
-    class Probe(ConsoleApp):
+    class Screen(RunScreen):
         def _apply(self, change: Any) -> None:
             super()._apply(change)
             if self.timeline.rows and not result:
@@ -74,7 +75,10 @@ def console_open(base: str, key: str, run_id: str) -> dict[str, Any]:
 
         def done(self) -> None:
             result["seconds"] = time.perf_counter() - start
-            self.exit()
+            self.app.exit()
+
+    class Probe(ConsoleApp):
+        run_screen_class = Screen
 
     Probe(
         PhronyClient(base, key, manage_gc=True), run_id, initial=conversation, show_event_age=False
@@ -126,12 +130,13 @@ def console_firehose(base: str, key: str, agent: str, count: str) -> dict[str, A
     """The whole console, headless, until the last step is on screen."""
     from phrony_tui.api import PhronyClient
     from phrony_tui.ui.app import ConsoleApp
+    from phrony_tui.ui.screens.run import RunScreen
 
     n_wanted = int(count)
     run_id = asyncio.run(_start(base, key, agent, {"count": n_wanted, "wait_for_stream": 10}))
     marks: dict[str, float] = {}
 
-    class Probe(ConsoleApp):
+    class Screen(RunScreen):
         steps = 0
 
         def _apply(self, change: Any) -> None:
@@ -149,7 +154,10 @@ def console_firehose(base: str, key: str, agent: str, count: str) -> dict[str, A
 
         def done(self) -> None:
             marks["last"] = time.perf_counter()
-            self.exit()
+            self.app.exit()
+
+    class Probe(ConsoleApp):
+        run_screen_class = Screen
 
     Probe(PhronyClient(base, key, manage_gc=True), run_id, show_event_age=False).run(
         headless=True, size=SIZE
@@ -173,6 +181,7 @@ def latency(base: str, key: str, agent: str, count: str, rate: str) -> dict[str,
     cost, measured there)."""
     from phrony_tui.api import PhronyClient
     from phrony_tui.ui.app import ConsoleApp
+    from phrony_tui.ui.screens.run import RunScreen
 
     warmup = int(float(rate))
     n_wanted = int(count) + warmup
@@ -181,7 +190,7 @@ def latency(base: str, key: str, agent: str, count: str, rate: str) -> dict[str,
     )
     samples: list[float] = []
 
-    class Probe(ConsoleApp):
+    class Screen(RunScreen):
         def _apply(self, change: Any) -> None:
             super()._apply(change)
             items = self.state.items
@@ -199,7 +208,10 @@ def latency(base: str, key: str, agent: str, count: str, rate: str) -> dict[str,
                 emitted = datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
                 samples.append((now - emitted) * 1000)
             if len(samples) >= n_wanted * 0.98:
-                self.exit()
+                self.app.exit()
+
+    class Probe(ConsoleApp):
+        run_screen_class = Screen
 
     Probe(PhronyClient(base, key, manage_gc=True), run_id, show_event_age=False).run(
         headless=True, size=SIZE
@@ -283,9 +295,9 @@ def keypress(base: str, key: str, run_id: str) -> dict[str, Any]:
 def demo_first_frame() -> dict[str, Any]:
     """``phrony-tui demo`` headless: simulator, run, console, until the first frame."""
     from phrony_tui.api import PhronyClient
+    from phrony_tui.preflight import checked
     from phrony_tui.sim import SimServer
     from phrony_tui.ui.app import ConsoleApp
-    from phrony_tui.ui.main import checked
 
     with SimServer(port=0) as sim:
         run_id = asyncio.run(_start(sim.base_url, sim.api_key, sim.agents["tour"], {}))
@@ -293,8 +305,8 @@ def demo_first_frame() -> dict[str, Any]:
         result: dict[str, float] = {}
 
         class Probe(ConsoleApp):
-            def on_mount(self) -> None:
-                super().on_mount()
+            async def on_mount(self) -> None:
+                await super().on_mount()
                 self.call_after_refresh(self.done)
 
             def done(self) -> None:

@@ -72,7 +72,7 @@ async def _follow(info: dict[str, Any], count: int, rate: float) -> dict[str, An
             )
             print(
                 f"  {samples[-1][0]:>4} s  rss {samples[-1][1]:>7} MB  "
-                f"items {samples[-1][2]:>6}  reconnects {app.feed.reconnects}",
+                f"items {samples[-1][2]:>6}  reconnects {app.run_screen.retries}",
                 flush=True,
             )
         await pilot.pause(1)
@@ -84,7 +84,7 @@ async def _follow(info: dict[str, Any], count: int, rate: float) -> dict[str, An
             "events": count,
             "rss_mb_start": samples[0][1],
             "rss_mb_end": samples[-1][1],
-            "reconnects": app.feed.reconnects,
+            "reconnects": app.run_screen.retries,
             "items_on_screen": len(app.state.items),
             "items_on_server": server_items,
             "malformed_skipped": app.malformed,

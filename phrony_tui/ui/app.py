@@ -47,6 +47,8 @@ class ConsoleApp(CrashGuard[None]):
     CSS_PATH = str(styles_path())
     BINDINGS: ClassVar[list[BindingType]] = [binding("app.help"), binding("app.quit")]
     ENABLE_COMMAND_PALETTE = True
+    #: The screen each open run gets (a benchmark probe substitutes its own).
+    run_screen_class: type[RunScreen] = RunScreen
     #: Below 100 columns the left pane gives the timeline room (styles: ``Screen.-narrow``).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -110,7 +112,7 @@ class ConsoleApp(CrashGuard[None]):
         return [*super().secrets(), *drafts]
 
     def _run_screen(self, run_id: str, initial: Snapshot | None) -> RunScreen:
-        return RunScreen(
+        return self.run_screen_class(
             self.client, run_id, settings=self.settings, initial=initial, **self._run_options
         )
 

@@ -4,6 +4,7 @@ hard-codes a colour, and a theme change from the palette recolours everything.""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,9 @@ class Palette:
 PLAIN = Palette.of([Style.null()] * len(TONES), [Style.null()])
 
 _CACHE: LRUCache[tuple[Style, ...], Palette] = LRUCache(16)
+_BY_WIDGET: weakref.WeakKeyDictionary[Widget, tuple[tuple[object, ...], Palette]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def foreground(style: Style, has_colour: bool = True) -> Style:
@@ -64,7 +68,18 @@ def foreground(style: Style, has_colour: bool = True) -> Style:
 def palette_of(widget: Widget) -> Palette:
     """The tones as ``widget``'s component classes resolve them under the current theme
     (blended over the widget's background, so ``$text-muted`` and alpha colours come out
-    right). Textual caches the styles; equal styles give the same ``Palette`` object."""
+    right). Resolving sixteen classes costs a millisecond, and a busy timeline draws many
+    frames a second: the result is kept per widget until its theme or its own style changes."""
+    key = (widget.app.theme, widget.rich_style)
+    known = _BY_WIDGET.get(widget)
+    if known is not None and known[0] == key:
+        return known[1]
+    palette = _resolve(widget)
+    _BY_WIDGET[widget] = (key, palette)
+    return palette
+
+
+def _resolve(widget: Widget) -> Palette:
     read = widget.get_component_rich_style
     styles = tuple(read(name) for name in _NAMES)
     palette = _CACHE.get(styles)

@@ -482,8 +482,8 @@ def test_settings_from_a_toml_file_reach_the_console(
             await until(pilot, lambda: pause_kind(app) == "approval", what="approval")
             await shows(pilot, app, "Approval required: Telegram · Send Message")
             assert app.theme == "gruvbox"
-            await pilot.press("a")  # remapped away: does nothing
-            await pilot.pause(0.2)
+            await pilot.press("a", "t")  # a is remapped away; t, read after it, moves focus
+            await until(pilot, lambda: isinstance(app.focused, Timeline), what="t handled")
             assert received(sim, run_id) == []
             assert not isinstance(app.focused, ConfirmBar)
             await pilot.press("ctrl+y")  # the new key, and no confirmation step

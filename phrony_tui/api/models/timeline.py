@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+from pydantic import ValidationError
+
 from ..numbers import OptionalTokenCount, Position
 from ..tolerant import validate_tolerant
 from .base import JSON, SnakeModel, WireModel
@@ -36,6 +38,12 @@ class TimelineItem(WireModel):
         if model is None or not isinstance(self.content, dict):
             return None
         try:
+            return model.model_validate(self.content)  # the common case: nothing to repair
+        except ValidationError:
+            pass
+        except RecursionError:
+            return None
+        try:  # repairs edit the data in place: on a copy, never on the step itself
             return validate_tolerant(model, copy.deepcopy(self.content))
         except (ValueError, RecursionError):
             return None

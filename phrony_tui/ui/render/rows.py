@@ -3,6 +3,7 @@ theme, read once per frame) and cached until the step, the look or the width cha
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -71,7 +72,23 @@ class RowState:
 
 
 def look_of(widget: Widget) -> Look:
-    """``widget``'s look: its style, palette and the ``timeline--*`` component classes."""
+    """``widget``'s look: its style, palette and the ``timeline--*`` component classes; kept
+    per widget until its theme or its own style changes (it is asked for on every frame)."""
+    key = (widget.app.theme, widget.rich_style, widget.has_focus)
+    known = _LOOKS.get(widget)
+    if known is not None and known[0] == key:
+        return known[1]
+    look = _look(widget)
+    _LOOKS[widget] = (key, look)
+    return look
+
+
+_LOOKS: weakref.WeakKeyDictionary[Widget, tuple[tuple[object, ...], Look]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _look(widget: Widget) -> Look:
     style = widget.get_component_rich_style
     return Look(
         widget.rich_style,

@@ -77,6 +77,8 @@ class RunScreen(RunView):
         self.rebaser = Rebaser(pause_collector=True)
         self.state = self.rebaser.state
         self.malformed = 0
+        #: How many times the stream worker said it would try again (reconnect or poll).
+        self.retries = 0
         self._settler = Settler()
         self._feed_worker: Worker[None] | None = None
         self._reconcile_timer: Timer | None = None
@@ -248,6 +250,8 @@ class RunScreen(RunView):
             self.run_worker(self.controller.snapshot(after), group="reconcile")
 
     def _on_connection(self, update: Connection) -> None:
+        if update.state in (ConnState.RECONNECTING, ConnState.POLLING):
+            self.retries += 1
         line = self.status_line
         line.connection = update.state.value
         line.detail = update.detail

@@ -24,9 +24,15 @@ class SessionHeader(Static):
 
     _state: SessionState | None = None
 
+    _lines = 0
+
     def show(self, state: SessionState) -> None:
         self._state = state
-        self.refresh(layout=True)
+        # Laying out the screen costs milliseconds and a busy run redraws this often: only
+        # when the text's height changes.
+        lines = self.render().plain.count("\n") + 1
+        self.refresh(layout=lines != self._lines)
+        self._lines = lines
 
     def render(self) -> Text:
         palette = palette_of(self)
@@ -64,9 +70,15 @@ class TokenBar(Static):
 
     _state: SessionState | None = None
 
+    _lines = 0
+
     def show(self, state: SessionState) -> None:
         self._state = state
-        self.refresh(layout=True)
+        # Laying out the screen costs milliseconds and a busy run redraws this often: only
+        # when the text's height changes.
+        lines = self.render().plain.count("\n") + 1
+        self.refresh(layout=lines != self._lines)
+        self._lines = lines
 
     def render(self) -> Text:
         palette = palette_of(self)
