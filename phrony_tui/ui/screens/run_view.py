@@ -261,7 +261,19 @@ class RunView(Screen[None]):
         search.focus()
 
     def action_attach(self) -> None:
-        self.composer.ask_for_file()
+        """Ask for a path (with completion), then attach it to the selected reply."""
+        composer = self.composer
+        if not composer.wants_files:
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                composer.attach(path)
+            composer.focus_control()
+
+        self.app.push_screen(
+            Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen
+        )
 
     def action_remove_file(self) -> None:
         # In a prompt, the palette or the search box, and with no file attached, the key is

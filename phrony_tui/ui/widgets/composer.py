@@ -27,7 +27,6 @@ from ...session.drafts import DraftKey, DraftKind, DraftStore, SendOutcome, Uplo
 from ..messages import AttachFile, Send, SendResult, SkipWait, UploadDone, UploadProgress
 from ..pauses import Pause, headline, pauses
 from ..sanitize import one_line, plain
-from ..screens.prompts import Prompt
 from .pauses.alert import AckControl
 from .pauses.answer import AnswerInput
 from .pauses.approval import ApprovalControl
@@ -183,19 +182,10 @@ class Composer(Vertical):
         if key is not None and isinstance(self._view, ReplyView):
             self._view.show_files(self.drafts.files(key), self.drafts.uploads(key))
 
-    def ask_for_file(self) -> None:
-        """``ctrl+o``: ask for a path (with completion), then attach it to the reply."""
-        if self._reply_key() is None:
-            return
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.attach(path)
-            self.focus_control()
-
-        self.app.push_screen(
-            Prompt("Attach a file", placeholder="path/to/file", paths=True), chosen
-        )
+    @property
+    def wants_files(self) -> bool:
+        """The selected pause is a reply, which can carry files."""
+        return self._reply_key() is not None
 
     def attach(self, path: str) -> None:
         """Start uploading ``path`` for the selected reply, once it is known to be a readable
