@@ -243,7 +243,8 @@ def keypress(base: str, key: str, run_id: str) -> dict[str, Any]:
     class Probe(ConsoleApp):
         def _display(self, screen: Any, renderable: Any) -> None:
             super()._display(screen, renderable)
-            if waiting and renderable is not None and self.timeline.cursor != waiting["cursor"]:
+            moved = "done" in waiting and self.timeline.cursor != waiting["cursor"]
+            if moved and renderable is not None:
                 waiting.pop("done").set()
                 waiting["end"] = time.perf_counter()
 

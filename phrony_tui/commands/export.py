@@ -39,8 +39,10 @@ async def raw_conversation(conn: Connection, run_id: str) -> bytes:
 
     import httpx
 
+    from ..api.body import DEFAULT_MAX_BODY_BYTES, read_body
     from ..api.client import DEFAULT_TIMEOUT
-    from ..api.errors import APIConnectionError, APITimeoutError, status_error
+    from ..api.errors import APIConnectionError, APITimeoutError
+    from ..api.wire import answer_error
     from .httplog import log_transport
 
     resolved = conn.resolve()
@@ -57,9 +59,14 @@ async def raw_conversation(conn: Connection, run_id: str) -> bytes:
         timeout=DEFAULT_TIMEOUT, follow_redirects=False, transport=transport
     ) as http:
         try:
-            response = await http.get(
-                resolved.base_url + path, params={"stepContent": "full"}, headers=headers
+            request = http.build_request(
+                "GET", resolved.base_url + path, params={"stepContent": "full"}, headers=headers
             )
+            response = await http.send(request, stream=True)
+            if not response.is_success:
+                raise await answer_error(response, "GET", path, resolved.require_key())
+            # Bounded as the client reads every body: decoded in pieces, stopped at the limit.
+            return bytes(await read_body(response, DEFAULT_MAX_BODY_BYTES, what=f"GET {path}"))
         except httpx.TimeoutException:
             raise APITimeoutError(f"timed out on GET {path}", method="GET", path=path) from None
         except httpx.HTTPError as exc:
@@ -69,11 +76,6 @@ async def raw_conversation(conn: Connection, run_id: str) -> bytes:
                 path=path,
                 maybe_sent=not isinstance(exc, httpx.ConnectError),
             ) from None
-    if not response.is_success:
-        raise status_error(
-            response.status_code, "GET", path, response.text, response.headers.get("Retry-After")
-        )
-    return response.content
 
 
 def _write(text: str, output: Path | None) -> None:
