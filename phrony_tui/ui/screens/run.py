@@ -79,6 +79,8 @@ class RunScreen(RunView):
         self.malformed = 0
         #: How many times the stream worker said it would try again (reconnect or poll).
         self.retries = 0
+        #: A conversation was applied since the stream (re)connected.
+        self._loaded = False
         self._settler = Settler()
         self._feed_worker: Worker[None] | None = None
         self._reconcile_timer: Timer | None = None
@@ -211,7 +213,11 @@ class RunScreen(RunView):
             self.status_line.malformed = self.malformed
         if update.events:
             self.status_line.last_event = time.monotonic()
+        again = change.reconcile and self._loaded  # before the first load, one is coming
+        change.reconcile = False
         self._apply(change)
+        if again:  # an event that could not be applied (a run not seen yet, say)
+            self._schedule_reconcile()
 
     def _on_loaded(self, conversation: Snapshot, after_seq: int) -> None:
         """The truth replaces the state, with the events read since its fetch began on top;
@@ -219,6 +225,7 @@ class RunScreen(RunView):
         change = self.rebaser.apply_snapshot(conversation, after_seq)
         if change is None:
             return
+        self._loaded = True
         again = change.reconcile  # the event log was cut meanwhile: fetch once more
         change.reconcile = False
         self._apply(change)
@@ -252,6 +259,8 @@ class RunScreen(RunView):
     def _on_connection(self, update: Connection) -> None:
         if update.state in (ConnState.RECONNECTING, ConnState.POLLING):
             self.retries += 1
+        if update.state is ConnState.CONNECTING:
+            self._loaded = False  # the feed loads the conversation again once connected
         line = self.status_line
         line.connection = update.state.value
         line.detail = update.detail
