@@ -87,7 +87,7 @@ async def _follow(info: dict[str, Any], count: int, rate: float) -> dict[str, An
             "reconnects": app.run_screen.retries,
             "items_on_screen": len(app.state.items),
             "items_on_server": server_items,
-            "malformed_skipped": app.malformed,
+            "malformed_skipped": app.run_screen.malformed,
         }
     return result
 
