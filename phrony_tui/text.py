@@ -33,3 +33,27 @@ def one_line(value: str, limit: int = 300) -> str:
     """A single clean line, shortened to ``limit`` characters."""
     flat = " ".join(clean(value[: limit * 4]).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+#: Characters that could act on a terminal or reorder text, written as JSON escapes: C0 controls
+#: but tab, LF and CR (JSON whitespace outside strings), DEL, C1, bidi controls and the Unicode
+#: line separators. Inside a JSON string an escape is the same value; outside one JSON holds
+#: only ASCII, so this changes no data.
+_JSON_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in (
+        *(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)),
+        0x7F,
+        *range(0x80, 0xA0),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x2028, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+
+
+def inert_json(json_text: str) -> str:
+    """JSON text that holds the same data and does nothing when printed or pasted."""
+    return json_text.translate(_JSON_ESCAPES)

@@ -38,10 +38,6 @@ class LineDecoder:
         self._held: list[str] = []
         self._skip_lf = False
 
-    @property
-    def held_chars(self) -> int:
-        return sum(len(part) for part in self._held)
-
     def decode(self, text: str) -> list[str]:
         if self._skip_lf:
             self._skip_lf = False
@@ -84,11 +80,6 @@ class EventDecoder:
         self._data: list[str] = []
         self._event = ""
         self._id = ""
-
-    @property
-    def in_event(self) -> bool:
-        """True once a ``data`` field has been seen for the event being built."""
-        return bool(self._data)
 
     def decode(self, line: str) -> ServerSentEvent | Comment | None:
         if not line:

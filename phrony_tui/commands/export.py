@@ -10,26 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..text import inert_json
 from .exits import DONE, USAGE, CommandError
 from .options import Connection, api_command, connection_options
 from .reading import load, read, run_id_of
 
 if TYPE_CHECKING:
     from ..api import PhronyClient
-
-#: Characters that would reach a terminal raw: C0 controls (JSON allows none inside a
-#: string, so a server sending them breaks JSON anyway), DEL, C1 controls, bidi overrides and
-#: the Unicode line separators. Written as ``\\uXXXX``: inside a string, the same value.
-_UNSAFE = [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)]
-_UNSAFE += [0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F)]
-_UNSAFE += [*range(0x2066, 0x206A), 0x2028, 0x2029]
-_ESCAPES = {code: f"\\u{code:04x}" for code in _UNSAFE}
-
-
-def inert(json_text: str) -> str:
-    """JSON text with every character that could drive a terminal escaped. Outside strings
-    JSON holds only ASCII, so this changes no value."""
-    return json_text.translate(_ESCAPES)
 
 
 async def raw_conversation(conn: Connection, run_id: str) -> bytes:
@@ -129,7 +116,7 @@ async def export(
     run_id = run_id_of(run_id)
     if as_json or fmt == "json":
         body = await read(lambda: raw_conversation(conn, run_id), f"run {run_id}")
-        text = inert(body.decode("utf-8", "replace")).rstrip("\n") + "\n"
+        text = inert_json(body.decode("utf-8", "replace")).rstrip("\n") + "\n"
         _write(text, output)
         return DONE
     snapshot = await load(client, run_id)

@@ -41,7 +41,6 @@ class Situation:
     files: bool = False
     filtered: bool = False
     typing: bool = False
-    stream_stopped: bool = False
 
 
 Check = Callable[[Situation], bool]

@@ -18,22 +18,10 @@ from textual.app import App
 
 from ..api.deep_json import cap_depth
 from ..api.models import TimelineItem
-from ..text import one_line
+from ..text import inert_json, one_line
 
 #: Past this, OSC 52 is refused by most terminals (and tmux); offer a file instead.
 OSC52_LIMIT = 100_000
-_INERT = {
-    code: f"\\u{code:04x}"
-    for code in (
-        0x7F,
-        *range(0x80, 0xA0),
-        0x061C,
-        0x200E,
-        0x200F,
-        *range(0x2028, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-}
 
 
 def exact_json(value: Any) -> str:
@@ -43,7 +31,7 @@ def exact_json(value: Any) -> str:
         text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
     except RecursionError:  # nesting deeper than JSON tools handle: cut, and say so inside
         text = json.dumps(cap_depth(value), indent=2, ensure_ascii=False, default=str)
-    return text.translate(_INERT)
+    return inert_json(text)
 
 
 def exact_step_json(item: TimelineItem) -> str:

@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from ...api.models import MessageBody, TaskKind
 from ...session import InvalidAnswerError, SessionState, build_answer, build_reply
 from ...session.drafts import DraftKey, DraftKind, DraftStore, SendOutcome, UploadId
+from ..keys import KeyLabels
 from ..messages import AttachFile, Send, SendResult, SkipWait, UploadDone, UploadProgress
 from ..pauses import Pause, headline, pauses
 from ..sanitize import one_line, plain
@@ -31,7 +32,7 @@ from .pauses.alert import AckControl
 from .pauses.answer import AnswerInput
 from .pauses.approval import ApprovalControl
 from .pauses.base import KeyLabel, PauseView
-from .pauses.choose import default_key_labels, view_for
+from .pauses.choose import view_for
 from .pauses.confirm import ConfirmBar
 from .pauses.options import OptionsControl, OptionsView
 from .pauses.reply import FileChips, ReplyArea, ReplyView, file_problem
@@ -62,7 +63,7 @@ class Composer(Vertical):
         super().__init__(id="composer")
         self.state = state
         self.confirm_approvals = confirm_approvals
-        self.key_label = key_label or default_key_labels()
+        self.key_label = key_label or KeyLabels()
         self.drafts = DraftStore()
         self.pauses: list[Pause] = []
         self.selected_key: DraftKey | None = None

@@ -1,12 +1,9 @@
-"""Which view a pause gets, and the keys its hints name by default."""
+"""Which view a pause gets."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ....api.models import TaskKind
 from ....session.drafts import DraftKind, DraftStore
-from ...keys import KeyLabels
 from ...pauses import Pause
 from .alert import AlertView
 from .answer import AnswerView
@@ -17,11 +14,6 @@ from .options import OptionsView
 from .reply import ReplyView
 from .timer import TimerView
 from .unanswerable import UnanswerableView
-
-
-def default_key_labels(keymap: Mapping[str, str] | None = None) -> KeyLabel:
-    """Hint labels from the registry's keys, with a config's ``[keys]`` remapping over them."""
-    return KeyLabels(keymap)
 
 
 def view_for(pause: Pause, drafts: DraftStore, decision: bool | None, label: KeyLabel) -> PauseView:
