@@ -3,6 +3,7 @@ stream worker. Each open run is a ``RunScreen`` with its own state, drafts and s
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 
@@ -47,6 +48,12 @@ from ..widgets.timeline import Timeline
 from .run_view import RunView, live
 
 RECONCILE_DEBOUNCE = 0.25
+#: A batch of this many events means the run floods: for ``FLOOD_HOLD`` seconds the screen
+#: then takes a batch at most every ``FLOOD_INTERVAL`` seconds, so the time goes to reading
+#: rather than to frames nobody can read (a trickle of events is shown as each arrives).
+FLOOD_BATCH = 64
+FLOOD_INTERVAL = 0.05
+FLOOD_HOLD = 0.5
 REDACTED = (
     "This run's timeline is hidden from API clients: its trigger redacts it. Only the runs' "
     "status, tokens and results are shown."
@@ -183,13 +190,19 @@ class RunScreen(RunView):
         """The stream worker's pump: each update goes to the screen as a message, and the next
         one is pulled only once a batch of events has been applied (back-pressure: what
         arrives meanwhile waits in the feed as one batch)."""
+        paced_until = 0.0
         async with contextlib.aclosing(self.feed.updates()) as updates:
             async for update in updates:
+                posted = time.monotonic()
                 message = FeedUpdate(update)
                 if not self.post_message(message):
                     return
                 if isinstance(update, Events):
                     await message.applied.wait()
+                    if len(update.events) >= FLOOD_BATCH:
+                        paced_until = posted + FLOOD_HOLD
+                    if posted < paced_until:
+                        await asyncio.sleep(posted + FLOOD_INTERVAL - time.monotonic())
 
     @on(FeedUpdate)
     def _on_feed(self, message: FeedUpdate) -> None:
