@@ -171,6 +171,31 @@ def console_firehose(base: str, key: str, agent: str, count: str) -> dict[str, A
     }
 
 
+def watch_json(base: str, key: str, agent: str, count: str) -> dict[str, Any]:
+    """``phrony-tui watch RUN_ID --json`` as a subprocess writing into a pipe, read here line by
+    line, until the last step's line is out."""
+    import os
+    import subprocess
+
+    n_wanted = int(count)
+    run_id = asyncio.run(_start(base, key, agent, {"count": n_wanted, "wait_for_stream": 10}))
+    env = os.environ | {"PHRONY_API_BASE": base, "PHRONY_API_KEY": key}
+    command = [sys.executable, "-m", "phrony_tui.cli", "watch", run_id, "--json"]
+    seen, first = 0, 0.0
+    with subprocess.Popen(command, stdout=subprocess.PIPE, env=env) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if b'"type":"reasoning"' in line or b'"type": "reasoning"' in line:
+                seen += 1
+                if seen == 1:
+                    first = time.perf_counter()
+                if seen == n_wanted:
+                    break
+        elapsed = time.perf_counter() - first
+        proc.kill()
+    return {"events": seen, "seconds": elapsed, "events_per_s": seen / elapsed}
+
+
 # --- latency ----------------------------------------------------------------------------------
 
 
@@ -325,6 +350,7 @@ PROBES = {
     "console_open": console_open,
     "floor_firehose": floor_firehose,
     "console_firehose": console_firehose,
+    "watch_json": watch_json,
     "latency": latency,
     "keypress": keypress,
     "demo_first_frame": demo_first_frame,

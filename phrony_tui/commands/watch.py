@@ -47,8 +47,12 @@ def step_line(state: SessionState, item: TimelineItem) -> str:
     return f"{one_line(clock, 8)}  {run}  {one_line(item.type, 30)}  {step_summary(item)}"
 
 
+def _json_line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, default=str) + "\n"
+
+
 def _emit_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=True, default=str) + "\n")
+    sys.stdout.write(_json_line(value))
     sys.stdout.flush()
 
 
@@ -60,9 +64,22 @@ def show_plain(state: SessionState, items: list[TimelineItem]) -> None:
 
 
 def show_json(state: SessionState, items: list[TimelineItem]) -> None:
-    for item in items:
-        dumped = item.model_dump(by_alias=True, exclude_unset=True, mode="json")
-        _emit_json({"kind": "step", "item": dumped})
+    """One line per step; a batch is written and flushed at once (a write per step costs a
+    system call and a wake-up of the reader each)."""
+    if not items:
+        return
+    sys.stdout.write(
+        "".join(
+            _json_line(
+                {
+                    "kind": "step",
+                    "item": i.model_dump(by_alias=True, exclude_unset=True, mode="json"),
+                }
+            )
+            for i in items
+        )
+    )
+    sys.stdout.flush()
 
 
 def say_connection(update: Conn) -> None:
