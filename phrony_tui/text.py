@@ -54,6 +54,16 @@ _JSON_ESCAPES = {
 }
 
 
+#: Line ends of valid JSON text sit between tokens (inside a string they are escaped): as
+#: spaces they keep the data and make the text one line.
+_ONE_LINE_JSON = {**_JSON_ESCAPES, 0x0A: " ", 0x0D: " "}
+
+
 def inert_json(json_text: str) -> str:
     """JSON text that holds the same data and does nothing when printed or pasted."""
     return json_text.translate(_JSON_ESCAPES)
+
+
+def inert_json_line(json_text: str) -> str:
+    """Valid JSON text as one inert line (for JSON Lines output): same data, no line ends."""
+    return json_text.translate(_ONE_LINE_JSON)

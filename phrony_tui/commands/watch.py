@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..text import inert_json_line
 from .exits import (
     DONE,
     FAILED,
@@ -64,18 +65,15 @@ def show_plain(state: SessionState, items: list[TimelineItem]) -> None:
 
 
 def show_json(state: SessionState, items: list[TimelineItem]) -> None:
-    """One line per step; a batch is written and flushed at once (a write per step costs a
-    system call and a wake-up of the reader each)."""
+    """One line per step, the step's JSON as the API gave it (made inert: no control or
+    bidirectional character is written as itself). A batch is written with one flush: a
+    write per step costs a system call and a wake-up of the reader each."""
     if not items:
         return
+    steps = state.items
     sys.stdout.write(
         "".join(
-            _json_line(
-                {
-                    "kind": "step",
-                    "item": i.model_dump(by_alias=True, exclude_unset=True, mode="json"),
-                }
-            )
+            f'{{"kind":"step","item":{inert_json_line(steps.json_of(i.id).decode(errors="replace"))}}}\n'
             for i in items
         )
     )

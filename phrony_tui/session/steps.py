@@ -69,6 +69,10 @@ class StepStore(Mapping[str, TimelineItem]):
             if len(self._read) > self.CACHED:
                 self._read.popitem(last=False)
 
+    def json_of(self, item_id: str) -> bytes:
+        """The step's JSON as it arrived (or as its model writes it, for a step made here)."""
+        return bytes(self._records[item_id].raw)
+
     def ordinal(self, item_id: str) -> float:
         return self._records[item_id].ordinal
 

@@ -5,6 +5,7 @@ escape byte from the hostile agent, standard input never read."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import subprocess
 import sys
@@ -160,3 +161,36 @@ def test_plain_flag_and_no_tui_in_a_terminal(sim: SimServer, tmp_path: Path) -> 
         assert status == 0, written[-500:]
         assert b"\x1b" not in written, written[:200]
         assert b'session Completed: {"sent":true}' in written
+
+
+def test_watch_json_over_the_hostile_agent_is_inert_and_keeps_the_data(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """Each step is written as the API gave it, one line each, with every control character
+    escaped: the bytes are inert, the data parsed back is the server's."""
+    run_id = start(sim, "hostile", "WaitingForHITL")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "phrony_tui.cli", "watch", run_id, "--json"],
+        env=sim_env(sim, tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # the steps overflow a pipe's buffer
+        output = pool.submit(proc.communicate, timeout=120)
+        answer_hostile(sim, run_id)
+        out, err = output.result()
+    assert proc.returncode == 0, err
+    assert b"\x1b" not in out + err
+    text = out.decode("utf-8")
+    assert not FORBIDDEN & set(text)
+    objects = [json.loads(line) for line in text.splitlines()]
+    steps = {o["item"]["id"]: o["item"] for o in objects if o["kind"] == "step"}
+    conv = settle(sim, run_id, "Completed")
+    for item in conv.items:
+        assert item.id in steps
+        if item.content is not None and item.type != "user_task":  # tasks change as answered
+            assert (
+                steps[item.id]["content"] == item.model_dump(by_alias=True, mode="json")["content"]
+            )
+    assert "\\x1b[2J" in repr(steps)  # the hostile text is there as data, escaped on the wire
