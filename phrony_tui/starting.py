@@ -277,9 +277,10 @@ async def start_run(
     *,
     progress: Progress | None = None,
     notice: Callable[[str], None] | None = None,
-    uploaded: Callable[[InputFile], None] | None = None,
+    starting: Callable[[], None] | None = None,
 ) -> StartRunResponse:
-    """Upload ``files``, place them in a copy of ``run_input`` and start the run.
+    """Upload ``files``, place them in a copy of ``run_input`` and start the run
+    (``starting()`` is called once the uploads are done).
 
     The start is sent once (again only when it surely did not arrive, or the server asks to
     wait); a failure that leaves unknown whether the run started is ``StartUncertain``.
@@ -300,8 +301,8 @@ async def start_run(
         report = None if progress is None else _reporter(progress, file)
         ref = await client.upload_file(file.path, progress=report)
         place(value, file, input_reference(ref))
-        if uploaded is not None:
-            uploaded(file)
+    if starting is not None:
+        starting()
     started: list[StartRunResponse] = []
 
     async def send() -> None:
