@@ -260,3 +260,17 @@ async def test_escape_while_uploading_cancels_and_starts_nothing(
         assert app.form.stage is None and app.result == UNSET
         assert editor(app).text == '{"keep": true}'
     assert runs_of(sim, "chat") == before
+
+
+async def test_the_form_draws_under_no_color(
+    sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is constructed
+    async with form(sim, "chat") as (app, pilot):
+        assert app.no_color
+        await fill(pilot, app, '{"topic": }', [("doc", "")])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        shown = text_of(app)
+        assert '{"topic": }' in shown and "Expecting value at line 1, column 11" in shown
+        assert "New run · Chat" in shown and "Start" in shown

@@ -136,7 +136,7 @@ class NewRunScreen(ModalScreen[str | None]):
                     tab_behavior="focus",
                 )
                 yield Static(id="new-run-error", markup=False)
-                yield Static(Text("Files", style="bold"), classes="new-run-label")
+                yield Static(Text("Files", style="bold"), classes="new-run-label -files")
                 yield Static(Text(FIELD_HINT, style="dim"), classes="new-run-hint")
                 yield Vertical(id="new-run-files")
             with Horizontal(id="new-run-progress"):
@@ -261,6 +261,7 @@ class NewRunScreen(ModalScreen[str | None]):
             self.post_message(self.Uploading(file, sent, total))
 
         def starting() -> None:
+            self.stage = "starting"  # at once: from now on a cancel could lose a started run
             self.post_message(self.Starting())
 
         try:
