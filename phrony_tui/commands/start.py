@@ -4,10 +4,8 @@ sent (``phrony_tui.starting``)."""
 
 from __future__ import annotations
 
-import os
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -40,16 +38,6 @@ input or a file is wrong (nothing sent) or the server refused the input,
 """
 
 
-@dataclass
-class Opening:
-    """What ``--open`` needs once the start is done, outside the start's event loop."""
-
-    run_id: str
-    base_url: str
-    api_key: str
-    allow_insecure_http: bool
-
-
 @click.command(epilog=EPILOG)
 @click.argument("agent_id", metavar="AGENT_ID")
 @click.option("--input", "input_json", metavar="JSON", default=None, help="the run's input")
@@ -70,31 +58,29 @@ class Opening:
 @click.option("--config", default=None, help="settings file (TOML) of the console, for --open")
 @connection_options
 @json_option
-def start(open_it: bool, config: str | None, **options: object) -> int:
+def start(open_it: bool, config: str | None, **options: Any) -> int:
     """Start a run of an agent's deployed version (input and files checked first)."""
-    opened: list[Opening] = []
-    code: int = _start(opened=opened if open_it else None, **options)
-    if code != DONE or not opened:
+    started: list[str] = []
+    code: int = _start(started=started, quiet=open_it, **options)
+    if code != DONE or not open_it:
         return code
-    target = opened[0]
-    if os.environ.get("PHRONY_NO_TUI", "") not in ("", "0") or not _is_terminal():
-        from .watch import run_plain
+    from ..cli import open_run
 
-        return run_plain(target.run_id, target.base_url, target.api_key, target.allow_insecure_http)
-    from ..ui.main import open_console
-
-    return open_console(
-        target.run_id,
-        base_url=target.base_url,
-        api_key=target.api_key,
+    opened: int = click.get_current_context().invoke(
+        open_run,
+        run_id=started[0],
+        profile=options.get("profile"),
+        base_url=options.get("base_url"),
         config=config,
-        allow_insecure_http=target.allow_insecure_http,
+        allow_insecure_http=bool(options.get("allow_insecure_http")),
+        plain=False,
     )
+    return opened
 
 
-def _is_terminal(stream: TextIO | None = None) -> bool:
+def _is_terminal(stream: TextIO) -> bool:
     try:
-        return (stream or sys.stdout).isatty()
+        return stream.isatty()
     except (AttributeError, ValueError):
         return False
 
@@ -108,7 +94,8 @@ async def _start(
     input_file: str | None,
     files: tuple[str, ...],
     as_json: bool,
-    opened: list[Opening] | None,
+    started: list[str],
+    quiet: bool,
 ) -> int:
     from ..crash import say
     from ..starting import StartError, StartUncertain, file_spec, parse_input, start_run
@@ -126,7 +113,7 @@ async def _start(
         raise _usage(exc) from None
     progress = _Progress() if checked and _is_terminal(sys.stderr) else None
     try:
-        started = await start_run(
+        run = await start_run(
             client,
             agent_id,
             run_input,
@@ -141,11 +128,9 @@ async def _start(
     finally:
         if progress is not None:
             progress.close()
-    if opened is not None:
-        key = client.config.api_key.reveal()
-        opened.append(Opening(started.run_id, client.base_url, key, conn.allow_insecure_http))
-        return DONE
-    emit_json({"runId": started.run_id, "sessionId": started.session_id, "status": started.status})
+    started.append(run.run_id)
+    if not quiet:
+        emit_json({"runId": run.run_id, "sessionId": run.session_id, "status": run.status})
     return DONE
 
 

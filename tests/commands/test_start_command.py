@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from phrony_tui.sim import SimServer
+from phrony_tui.starting import input_file, place
 from tests.commands.conftest import Phrony, run_process, sim_env
 
 
@@ -261,3 +262,25 @@ def test_open_into_a_pipe_follows_the_run_as_plain_lines(sim: SimServer, tmp_pat
     lines = done.stdout.decode().splitlines()
     assert lines and not lines[0].startswith("{")
     assert "Completed" in done.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    ("start", "field", "expected"),
+    [
+        ({}, "contract", {"contract": "REF"}),
+        ({"case": {"id": 7}}, "case.evidence", {"case": {"id": 7, "evidence": "REF"}}),
+        ({}, "docs[]", {"docs": ["REF"]}),
+        ({"docs": ["a"]}, "docs[]", {"docs": ["a", "REF"]}),
+        ({"docs": ["a"]}, "docs[0]", {"docs": ["REF"]}),
+        ({"claims": [{}, {"n": 2}]}, "claims[1].photo", {"claims": [{}, {"n": 2, "photo": "REF"}]}),
+        ({}, "grid[0][0]", {"grid": [["REF"]]}),
+        ({"a": None}, "a.b", {"a": {"b": "REF"}}),
+    ],
+)
+def test_where_a_file_goes_in_the_input(
+    tmp_path: Path, start: dict[str, Any], field: str, expected: dict[str, Any]
+) -> None:
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"x")
+    place(start, input_file(field, path), "REF")
+    assert start == expected

@@ -234,7 +234,7 @@ class NewRunScreen(ModalScreen[str | None]):
             files = self._files()
             check_plan(run_input, files)
         except InvalidJSON as exc:
-            self._show_error(str(exc).replace("the input", "The input", 1))
+            self._show_error(_sentence(str(exc)))
             self.editor.focus()
             self.editor.move_cursor(_location(self.editor, exc.line, exc.column))
             return
