@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "answer": ("answers", "answer", "answer an option, text or number task"),
     "ack": ("answers", "ack", "acknowledge an anomaly alert"),
     "skip-wait": ("answers", "skip_wait", "end a timer wait now"),
+    "start": ("start", "start", "start a run of an agent, with its input and files"),
     "sessions": ("runs", "sessions", "list an agent's sessions, newest first"),
     "export": ("export", "export", "the whole session as Markdown or JSON"),
     "completion": ("completion", "completion", "shell completion for bash, zsh or fish"),

@@ -24,6 +24,7 @@ class Where(Enum):
     DETAIL = "Step detail"
     HELP = "Help"
     QUIT = "Quit confirmation"
+    NEW_RUN = "New run form"
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,34 @@ ACTIONS: tuple[Action, ...] = (
     A("help.close", "escape,q,question_mark,f1", "dismiss", "Close", "close this help", W.HELP),
     A("quit.yes", "y", "answer(True)", "Quit", "quit and lose what is unsent", W.QUIT),
     A("quit.no", "n,escape", "answer(False)", "Stay", "stay", W.QUIT),
+    # The "New run" form.
+    A(
+        "new_run.start",
+        "ctrl+s",
+        "start",
+        "Start",
+        "start the run (the input and files are checked first)",
+        W.NEW_RUN,
+        priority=True,
+    ),
+    A(
+        "new_run.cancel",
+        "escape",
+        "cancel",
+        "Cancel",
+        "close the form (asks again when something was typed)",
+        W.NEW_RUN,
+    ),
+    A("new_run.add_file", "ctrl+o", "add_file", "Add file", "add a file field", W.NEW_RUN),
+    A(
+        "new_run.remove_file",
+        "ctrl+x",
+        "remove_file",
+        "Remove file",
+        "remove the focused file field (or click its ✕)",
+        W.NEW_RUN,
+        priority=True,
+    ),
 )
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
 #: Bindings that are not ours but worth listing in help (Textual's own).

@@ -148,7 +148,7 @@ def test_bash_loads_the_completion_and_completes_commands_flags_and_profiles(
         "complete -p phrony-tui\n"
         'ask() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=();'
         ' _phrony_tui_completion phrony-tui; echo "${COMPREPLY[*]}"; }\n'
-        "ask phrony-tui sta\n"
+        "ask phrony-tui stat\n"
         "ask phrony-tui approve R --com\n"
         "ask phrony-tui status R --profile ''\n"
     )
