@@ -79,6 +79,7 @@ class World:
     tenant_id: str = TENANT_ID
     keys: dict[str, SimKey] = field(default_factory=dict)
     files: dict[str, StoredFile] = field(default_factory=dict)
+    leaves: dict[str, str] = field(default_factory=dict)  # last part of an objectKey -> it
     uploads: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     request_count: int = 0

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ..past import Past
 from ..scenarios import AGENTS_BY_ID, validate_input
 from ..session import SimSession
-from ..validation import Refusal
+from ..validation import Refusal, check_input_files
 from ..wire import WireJSONResponse as JSONResponse
 from .base import Handlers
 
@@ -38,6 +38,7 @@ class SessionRoutes(Handlers):
         problem = validate_input(agent, value)
         if problem:
             raise Refusal(400, "invalid_input", problem)
+        check_input_files(self.world, value)
         session = self.world.engine.start_session(agent, self.world.tenant_id, key.id, value)
         self.record(request, 202, body)
         return JSONResponse(
