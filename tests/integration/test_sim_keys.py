@@ -163,3 +163,24 @@ def test_the_sim_command_refuses_bad_keys(args: tuple[str, ...], message: str) -
     with sim_cli(*args) as done:
         assert isinstance(done, subprocess.CompletedProcess)
         assert done.returncode == 2 and message in done.stderr
+
+
+def test_the_sim_command_seeds_history() -> None:
+    with sim_cli("--history", "8", "--waiting", "3", "--seed", "2") as info:
+        assert isinstance(info, dict) and info["history"] == 8
+        listing = httpx.get(
+            f"{info['base_url']}/v1/agents/{info['agents']['forms']}/sessions",
+            headers={"X-API-Key": info["api_key"]},
+        ).json()
+        waiting = [row for row in listing["items"] if row["status"].startswith("Waiting")]
+        assert listing["total"] == 8 and len(waiting) == 3
+
+
+def test_the_banner_lists_every_key_with_its_scope() -> None:
+    from phrony_tui.commands.simulator import banner
+
+    server = SimServer(key="phk_main_key", keys={"phk_ops": "approval,timer,no-uploads"})
+    text = banner(server)
+    assert "main         phk_main_key  *  uploads on" in text
+    assert "chat-only    phk_main_key_chatonly  chat  uploads on" in text
+    assert "key-1        phk_ops  approval,timer  uploads off" in text
