@@ -217,6 +217,8 @@ def main_and_scoped_keys(options: tuple[str, ...]) -> tuple[str | None, dict[str
     main: str | None = None
     scoped: dict[str, str] = {}
     for option in options:
+        if not option.partition("=")[0] or not all(" " < ch < "\x7f" for ch in option):
+            raise click.UsageError("--key must be printable ASCII without spaces")
         try:
             secret, spec = parse_key_option(option)
         except ValueError as exc:

@@ -49,7 +49,7 @@ class Stamps:
 
 @dataclass(slots=True, eq=False)
 class Past:
-    """A seeded session as numbers (about 400 bytes), until ``materialize`` makes it real."""
+    """A seeded session as numbers (under 500 bytes), until ``materialize`` makes it real."""
 
     agent: Agent
     session_id: str

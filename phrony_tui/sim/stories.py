@@ -174,7 +174,7 @@ def _pause(ctx: RunContext, past: Past, story: Story) -> Script:
         ctx.step(ItemType.WAIT, {"seconds": seconds, "wait_until": iso_at(until)})
         run.waiter = loop.create_future()
         session.set_status(run, Status.WAITING_FOR_TIMER)
-        return _after_timer(until - past.seeded_at, story)
+        return _after_timer(until, story)
     if past.wait == "multi_option":
         task = ctx.make_task(
             TaskKind.MULTI_OPTION,
@@ -220,10 +220,11 @@ async def _after_reply(ctx: RunContext) -> Any:
     return {"turns": 1}
 
 
-def _after_timer(remaining: float, story: Story) -> Script:
+def _after_timer(until: float, story: Story) -> Script:
     async def resume(ctx: RunContext) -> Any:
         engine, run = ctx.session.engine, ctx.run
         assert run.waiter is not None
+        remaining = max(0.0, until - engine.clock.now().timestamp())
         real = max(remaining / engine.speed, min(remaining, engine.min_timer_s))
         try:
             await asyncio.wait_for(asyncio.shield(run.waiter), timeout=real)
