@@ -60,12 +60,19 @@ class RunContext:
         error: Any = None,
         pause: float = 0.8,
     ) -> None:
+        call_id = self.tool_call(name, arguments, operation)
+        await self.pause(pause)
+        self.tool_result(call_id, result, ok=ok, error=error)
+
+    def tool_call(self, name: str, arguments: Any, operation: str | None = None) -> str:
         call_id = "call_" + self.session.ids.new()[:8]
         call: dict[str, Any] = {"name": name, "arguments": arguments, "tool_call_id": call_id}
         if operation:
             call["operation_name"] = operation
         self.step(ItemType.TOOL_CALL, call, tokens=40)
-        await self.pause(pause)
+        return call_id
+
+    def tool_result(self, call_id: str, result: Any, *, ok: bool = True, error: Any = None) -> None:
         outcome = {
             "data": result if ok else None,
             "error": error,
@@ -95,7 +102,7 @@ class RunContext:
         self.run.waiter = None
         return turn
 
-    def _task(
+    def make_task(
         self,
         kind: str,
         title: str,
@@ -151,7 +158,7 @@ class RunContext:
         extra: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Create a blocking user task and wait until a person completes it."""
-        task = self._task(
+        task = self.make_task(
             kind,
             title,
             prompt,
@@ -172,7 +179,7 @@ class RunContext:
     ) -> Task:
         """A non-blocking task (an ``anomaly_alert`` unless ``kind`` says otherwise); the run
         goes on while it waits to be acknowledged."""
-        return self._task(
+        return self.make_task(
             kind,
             title,
             prompt,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .context import BLOCKING_STATUS, RunContext
+from .history import History
 from .hub import SimEvent, Subscriber
 from .ids import Clock, IdFactory
 from .records import Agent, Run, Script, ScriptFailed, Turn
@@ -47,6 +48,8 @@ class Engine:
         self.min_timer_s = min_timer_s
         self.sessions: dict[str, SimSession] = {}
         self.runs: dict[str, Run] = {}
+        self.started: dict[str, list[SimSession]] = {}  # sessions started here, by agent id
+        self.history: History | None = None
 
     def start_session(
         self, agent: Agent, tenant_id: str, key_id: str, input: dict[str, Any]
@@ -54,8 +57,16 @@ class Engine:
         session = SimSession(self, agent, tenant_id, key_id, input)
         self.sessions[session.id] = session
         self.runs[session.root.id] = session.root
+        self.started.setdefault(agent.id, []).append(session)
         session.start()
         return session
+
+    def find_run(self, run_id: str) -> Run | None:
+        """A run by id; a seeded one is made real on its first read."""
+        run = self.runs.get(run_id)
+        if run is None and self.history is not None:
+            run = self.history.materialize(run_id, self)
+        return run
 
     def register(self, run: Run) -> None:
         self.runs[run.id] = run

@@ -33,6 +33,11 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def iso_at(epoch: float) -> str:
+    """``iso`` of a moment given in seconds since the epoch."""
+    return iso(datetime.fromtimestamp(epoch, UTC))
+
+
 class Clock:
     """Wall-clock time, or a fixed one that ticks a second per reading (for screenshots that must
     not change between runs)."""

@@ -33,6 +33,7 @@ class RunLifecycle:
         @property
         def tokens(self) -> int: ...
         def emit(self, kind: str, subject: str, data: dict[str, Any]) -> None: ...
+        def now(self) -> str: ...
         def session_event_data(self) -> dict[str, Any]: ...
         def end_task(self, task: Task, status: str, outcome: dict[str, Any] | None) -> None: ...
         def add_item(
@@ -53,12 +54,16 @@ class RunLifecycle:
 
     def launch(self, run: Run) -> None:
         self.emit("run", "engine.run.started", run.summary())
+        self.drive(run)
+
+    def drive(self, run: Run) -> None:
+        """Run the run's script (or what it resumes with) to its end, on the running loop."""
         run.task = asyncio.get_running_loop().create_task(self._drive(run))
 
     async def _drive(self, run: Run) -> None:
         ctx = RunContext(run.session, run)
         try:
-            result = await run.agent.script(ctx)
+            result = await (run.resume or run.agent.script)(ctx)
             if result is not None:
                 run.output = result  # the script's result is the run's output
             self.finish_run(run, Status.COMPLETED)
@@ -101,7 +106,7 @@ class RunLifecycle:
                     child.task.cancel()
         run.status = status
         run.error = error
-        run.finished_at = self.engine.clock.iso()
+        run.finished_at = self.now()
         self.add_item(
             run,
             ItemType.RUN_COMPLETED,
@@ -124,7 +129,7 @@ class RunLifecycle:
         self.status = self.root.status
         self.output = self.root.output
         self.error = self.root.error
-        self.finished_at = self.engine.clock.iso()
+        self.finished_at = self.now()
         self.add_item(
             self.root,
             ItemType.SESSION_COMPLETED,

@@ -74,6 +74,7 @@ class Run:
     sequence: int = 0
     waiter: asyncio.Future[Any] | None = None
     task: asyncio.Task[None] | None = None
+    resume: Script | None = None  # what a seeded run does once answered, instead of its script
 
     def summary(self) -> dict[str, Any]:
         s = self.session
@@ -92,7 +93,7 @@ class Run:
             "finishedAt": self.finished_at,
             "triggerType": s.trigger_type,
             "triggeredBy": s.triggered_by,
-            "triggerId": s.agent.trigger_id,
+            "triggerId": s.trigger_id,
             "triggerName": s.trigger_name,
             "input": self.input,
             "llmModel": self.agent.model,

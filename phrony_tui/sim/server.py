@@ -17,6 +17,7 @@ import uvicorn
 from .app import build_app
 from .faults import Faults
 from .ids import Clock
+from .keys import KeyScopes, key_specs
 from .routes.stream import DropConnection
 from .scenarios import SCENARIOS
 from .world import DEFAULT_KEY, World
@@ -68,10 +69,25 @@ class SimServer:
         clock: Clock | None = None,
         replay: bool = False,
         log_level: str = "warning",
+        keys: KeyScopes | None = None,
+        history: int = 0,
+        waiting: int | None = None,
     ) -> None:
+        """``keys`` adds keys with their own scopes: ``{"phk_a": "chat,forms", "phk_b": "*",
+        "phk_c": "chat,no-uploads"}`` (scenario names or agent ids). ``history`` seeds that
+        many past sessions per agent, ``waiting`` of them (default 5%) waiting for a person."""
         self.host = host
         self.port = port
-        self.world = World.create(key=key, seed=seed, speed=speed, faults=faults, clock=clock)
+        self.world = World.create(
+            key=key,
+            seed=seed,
+            speed=speed,
+            faults=faults,
+            clock=clock,
+            keys=key_specs(keys),
+            history=history,
+            waiting=waiting,
+        )
         self.world.replay = replay
         self.api_key = key
         self.log_level = log_level
@@ -95,7 +111,16 @@ class SimServer:
         return self.world.faults
 
     def info(self) -> dict[str, Any]:
-        return {"base_url": self.base_url, "api_key": self.api_key, "agents": self.agents}
+        """What ``sim --json`` prints: where, the main key, every key with its scope, the
+        agents, and how many seeded sessions each agent has."""
+        history = self.world.engine.history
+        return {
+            "base_url": self.base_url,
+            "api_key": self.api_key,
+            "agents": self.agents,
+            "keys": [key.info() for key in self.world.keys.values()],
+            "history": len(next(iter(history.by_agent.values()), [])) if history else 0,
+        }
 
     def start(self) -> SimServer:
         """Bind, start the event loop thread, and serve; returns once requests are answered."""

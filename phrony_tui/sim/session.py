@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.models import Status
 from .hub import EventHub, SimEvent, Subscriber
+from .ids import IdFactory
 from .lifecycle import RunLifecycle
 from .records import Agent, Run
 from .tasks import Task, TaskHandling
 
 if TYPE_CHECKING:
     from .engine import Engine
+    from .past import Past
 
 
 class SimSession(RunLifecycle, TaskHandling):
@@ -27,22 +29,30 @@ class SimSession(RunLifecycle, TaskHandling):
         engine: Engine,
         agent: Agent,
         tenant_id: str,
-        key_id: str,
+        key_id: str | None,
         input: dict[str, Any],
+        *,
+        ids: IdFactory | None = None,
+        past: Past | None = None,
     ) -> None:
+        """``past`` (with its own ``ids``) makes a session of the seeded history: its ids,
+        trigger and start are given, its timestamps come from ``past.stamp`` while it is
+        written, and it publishes nothing until it is."""
         self.engine = engine
-        self.ids = engine.ids
-        self.id = self.ids.new()
+        self.ids = ids or engine.ids
+        self.past = past
+        self.id = past.session_id if past else self.ids.new()
         self.agent = agent
         self.tenant_id = tenant_id
-        self.trigger_type = "api"
+        self.trigger_type = past.trigger_type if past else "api"
         self.triggered_by = key_id
-        self.trigger_name = f"{agent.name} API"
+        self.trigger_id = past.trigger_id if past else agent.trigger_id
+        self.trigger_name = past.trigger_name if past else f"{agent.name} API"
         self.input = input
         self.status: str = Status.RUNNING
         self.output: Any = None
         self.error: str | None = None
-        self.started_at = engine.clock.iso()
+        self.started_at = self.now()
         self.finished_at: str | None = None
         self.runs: dict[str, Run] = {}
         self.items: list[dict[str, Any]] = []
@@ -50,7 +60,13 @@ class SimSession(RunLifecycle, TaskHandling):
         self.tasks: dict[str, Task] = {}
         self.hub = EventHub(engine.clock)
         self.ended = asyncio.Event()
-        self.root = self._new_run(agent, None, 0, input)
+        self.root = self._new_run(agent, None, 0, input, past.run_id if past else None)
+
+    def now(self) -> str:
+        """The time to stamp on what happens now: the clock's, or the seeded past's."""
+        if self.past is not None and self.past.stamp is not None:
+            return self.past.stamp()
+        return self.engine.clock.iso()
 
     # --- wire shapes -----------------------------------------------------------------------
 
@@ -58,41 +74,23 @@ class SimSession(RunLifecycle, TaskHandling):
     def tokens(self) -> int:
         return sum(run.tokens for run in self.runs.values())
 
-    def start_context(self) -> dict[str, Any]:
-        return {
-            "version": 3,
-            "userInput": self.input,
-            "llmModel": self.agent.model,
-            "instructions": f"You are the {self.agent.name} agent.",
-            "temperature": 0.2,
-            "maxDepth": 5,
-            "canExecuteSubAgents": True,
-            "subAgentExecutionModel": "parallel",
-            "agentExecutionMode": "hitl",
-            "rootAgentExecutionMode": "hitl",
-        }
-
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "tenantId": self.tenant_id,
-            "agentId": self.agent.id,
-            "agentVersionId": self.agent.version_id,
-            "llmModel": self.agent.model,
-            "triggerType": self.trigger_type,
-            "triggeredBy": self.triggered_by,
-            "triggerId": self.agent.trigger_id,
-            "triggerName": self.trigger_name,
-            "status": self.status,
-            "totalTokensUsed": self.tokens,
-            "output": self.output,
-            "error": self.error,
-            "startedAt": self.started_at,
-            "finishedAt": self.finished_at,
-            "input": self.input,
-            "startContext": self.start_context(),
-            "timelineExposed": self.agent.expose_timeline,
-        }
+        return session_row(
+            self.agent,
+            id=self.id,
+            tenantId=self.tenant_id,
+            triggerType=self.trigger_type,
+            triggeredBy=self.triggered_by,
+            triggerId=self.trigger_id,
+            triggerName=self.trigger_name,
+            status=self.status,
+            totalTokensUsed=self.tokens,
+            output=self.output,
+            error=self.error,
+            startedAt=self.started_at,
+            finishedAt=self.finished_at,
+            input=self.input,
+        )
 
     def list_item(self) -> dict[str, Any]:
         return {
@@ -119,6 +117,8 @@ class SimSession(RunLifecycle, TaskHandling):
     def emit(self, kind: str, subject: str, data: dict[str, Any]) -> None:
         """Publish one event to every stream of the session, already encoded. A session whose
         trigger hides the timeline gets the redacted stream of API.md section 5."""
+        if self.past is not None and self.past.stamp is not None:
+            return  # the seeded past is written, not lived: no one was listening
         if not self.agent.expose_timeline:
             if kind in ("step", "user_task", "aitl") or subject == "engine.subagent.spawned":
                 return
@@ -172,7 +172,7 @@ class SimSession(RunLifecycle, TaskHandling):
         run.sequence += 1
         if with_header and isinstance(content, dict):
             content = {**self.header(run, type_), **content}
-        ts = self.engine.clock.iso()
+        ts = self.now()
         item = {
             "runId": run.id,
             "id": self.ids.new(),
@@ -211,20 +211,61 @@ class SimSession(RunLifecycle, TaskHandling):
     def update_item(self, item_id: str, content: dict[str, Any]) -> None:
         item = self.items[self._item_index[item_id]]
         item["content"] = {**item["content"], **content}
-        item["finishedAt"] = self.engine.clock.iso()
+        item["finishedAt"] = self.now()
         self.emit("step", f"engine.step.{item['type']}", item)
 
     # --- runs ------------------------------------------------------------------------------
 
-    def _new_run(self, agent: Agent, parent: Run | None, depth: int, input: Any) -> Run:
+    def _new_run(
+        self, agent: Agent, parent: Run | None, depth: int, input: Any, run_id: str | None = None
+    ) -> Run:
         run = Run(
-            id=self.ids.new(),
+            id=run_id or self.ids.new(),
             session=self,
             agent=agent,
             parent_id=parent.id if parent else None,
             depth=depth,
             input=input,
-            started_at=self.engine.clock.iso(),
+            started_at=self.now(),
         )
         self.runs[run.id] = run
         return run
+
+
+def start_context(agent: Agent, input: Any) -> dict[str, Any]:
+    return {
+        "version": 3,
+        "userInput": input,
+        "llmModel": agent.model,
+        "instructions": f"You are the {agent.name} agent.",
+        "temperature": 0.2,
+        "maxDepth": 5,
+        "canExecuteSubAgents": True,
+        "subAgentExecutionModel": "parallel",
+        "agentExecutionMode": "hitl",
+        "rootAgentExecutionMode": "hitl",
+    }
+
+
+def session_row(agent: Agent, **fields: Any) -> dict[str, Any]:
+    """The ``session`` object of API.md 4.1, for a live session or a seeded one not yet read."""
+    return {
+        "id": fields["id"],
+        "tenantId": fields["tenantId"],
+        "agentId": agent.id,
+        "agentVersionId": agent.version_id,
+        "llmModel": agent.model,
+        "triggerType": fields["triggerType"],
+        "triggeredBy": fields["triggeredBy"],
+        "triggerId": fields["triggerId"],
+        "triggerName": fields["triggerName"],
+        "status": fields["status"],
+        "totalTokensUsed": fields["totalTokensUsed"],
+        "output": fields["output"],
+        "error": fields["error"],
+        "startedAt": fields["startedAt"],
+        "finishedAt": fields["finishedAt"],
+        "input": fields["input"],
+        "startContext": start_context(agent, fields["input"]),
+        "timelineExposed": agent.expose_timeline,
+    }

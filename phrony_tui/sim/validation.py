@@ -70,6 +70,38 @@ def check_files(world: World, body: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def check_input_files(world: World, value: Any) -> None:
+    """Resolve every ``{"phronyFile": true, "filename", "mediaType"}`` in a start-run ``input``
+    (at any depth) to a finalized file of the workspace, as Phrony does before a run starts.
+    ``filename`` is the leaf of the file's ``objectKey``; uploads need not be allowed."""
+    stack: list[tuple[str, Any]] = [("input", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if "phronyFile" not in node:
+            stack.extend((f"{path}.{key}", child) for key, child in node.items())
+            continue
+        leaf, media = node.get("filename"), node.get("mediaType")
+        if node["phronyFile"] is not True or not isinstance(leaf, str) or not leaf:
+            raise Refusal(
+                400, "invalid_file", f"{path} needs phronyFile: true and a string filename"
+            )
+        if not isinstance(media, str) or not media:
+            raise Refusal(400, "invalid_file", f"{path} needs a string mediaType")
+        stored = world.files.get(world.leaves.get(leaf, ""))
+        if stored is None:
+            hint = ""
+            if any(f.filename == leaf for f in world.files.values()):
+                hint = " (give the last part of the file's objectKey, not its original name)"
+            raise Refusal(400, "file_not_found", f"{path}: no file {leaf!r} in the workspace{hint}")
+        if not stored.finalized:
+            raise Refusal(400, "file_not_finalized", f"{path}: {leaf} was never finalized")
+
+
 def check_answer(task: Task, run: Run, body: dict[str, Any]) -> dict[str, Any]:
     """The outcome to record for a task completion, or a ``Refusal``."""
     if task.run_id != run.id:

@@ -96,7 +96,7 @@ def test_sim_cli_json_line_drives_curl() -> None:
     try:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
-        assert set(info) == {"base_url", "api_key", "agents"}
+        assert set(info) == {"base_url", "api_key", "agents", "keys", "history"}
         assert info["base_url"].startswith("http://127.0.0.1:")
         start = subprocess.run(
             [

@@ -36,7 +36,7 @@ class Handlers:
 
     def run(self, request: Request) -> tuple[Run, SimKey]:
         key = self.key(request)
-        run = self.world.engine.runs.get(request.path_params["run_id"])
+        run = self.world.engine.find_run(request.path_params["run_id"])
         if run is None:
             raise Refusal(404, "run_not_found", "no run with this id")
         if not key.covers(run.session.agent):

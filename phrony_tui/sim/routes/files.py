@@ -64,6 +64,7 @@ class FileRoutes(Handlers):
             object_key, filename, media, size, token, time.monotonic() + UPLOAD_EXPIRES_S
         )
         self.world.uploads[token] = object_key
+        self.world.leaves[object_key.rsplit("/", 1)[-1]] = object_key
         base = str(request.base_url).rstrip("/")
         return JSONResponse(
             {

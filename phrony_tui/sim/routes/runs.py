@@ -17,19 +17,19 @@ from .base import Handlers
 class RunRoutes(Handlers):
     async def get_run(self, request: Request) -> Response:
         run, _ = self.run(request)
-        return JSONResponse(
-            {
-                "runId": run.id,
-                "status": run.status,
-                "output": run.output,
-                "error": run.error,
-                "sessionId": run.session.id,
-                "totalTokensUsed": run.tokens,
-                "agentId": run.agent.id,
-                "parentRunId": run.parent_id,
-                "depth": run.depth,
-            }
-        )
+        body = {
+            "runId": run.id,
+            "status": run.status,
+            "output": run.output,
+            "sessionId": run.session.id,
+            "totalTokensUsed": run.tokens,
+            "agentId": run.agent.id,
+            "parentRunId": run.parent_id,
+            "depth": run.depth,
+        }
+        if run.error is not None:
+            body["error"] = run.error  # the SDK's RunStatus has ``error?: string``: no null
+        return JSONResponse(body)
 
     async def conversation(self, request: Request) -> Response:
         run, _ = self.run(request)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, overload
+
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..past import Past
 from ..scenarios import AGENTS_BY_ID, validate_input
-from ..validation import Refusal
+from ..session import SimSession
+from ..validation import Refusal, check_input_files
 from ..wire import WireJSONResponse as JSONResponse
 from .base import Handlers
 
@@ -33,6 +38,7 @@ class SessionRoutes(Handlers):
         problem = validate_input(agent, value)
         if problem:
             raise Refusal(400, "invalid_input", problem)
+        check_input_files(self.world, value)
         session = self.world.engine.start_session(agent, self.world.tenant_id, key.id, value)
         self.record(request, 202, body)
         return JSONResponse(
@@ -58,14 +64,52 @@ class SessionRoutes(Handlers):
         q = request.query_params
         skip = _int_param(q.get("skip"), "skip", 0, 0, None)
         take = _int_param(q.get("take"), "take", 20, 1, 100)
-        rows = [s for s in self.world.engine.sessions.values() if s.agent.id == agent.id]
-        if q.get("versionId"):
-            rows = [s for s in rows if s.agent.version_id == q["versionId"]]
-        if q.get("status"):
-            rows = [s for s in rows if s.status == q["status"]]
-        rows.reverse()  # newest first
-        page = rows[skip : skip + take]
-        return JSONResponse({"items": [s.list_item() for s in page], "total": len(rows)})
+        engine = self.world.engine
+        past = engine.history.rows(agent.id) if engine.history else []
+        live = engine.started.get(agent.id, [])
+        version, status = q.get("versionId"), q.get("status")
+        if version or status:
+            newest: list[Past | SimSession] = [*live[::-1], *past[::-1]]
+            rows: Sequence[Past | SimSession] = [
+                row
+                for row in newest
+                if (not version or row.agent.version_id == version)
+                and (not status or _status(row) == status)
+            ]
+        else:
+            rows = _Newest(live, past)  # no copy: a page of thousands costs as much as of ten
+        items = [self._row(rows[i]) for i in range(skip, min(skip + take, len(rows)))]
+        return JSONResponse({"items": items, "total": len(rows)})
+
+    def _row(self, row: Past | SimSession) -> dict[str, Any]:
+        if isinstance(row, SimSession):
+            return row.list_item()
+        return row.list_item(self.world.tenant_id)
+
+
+def _status(row: Past | SimSession) -> str:
+    return row.status if isinstance(row, SimSession) else row.current_status
+
+
+class _Newest(Sequence["Past | SimSession"]):
+    """The sessions started here (newest first), then the seeded ones (newest first)."""
+
+    def __init__(self, live: list[SimSession], past: list[Past]) -> None:
+        self.live, self.past = live, past
+
+    def __len__(self) -> int:
+        return len(self.live) + len(self.past)
+
+    @overload
+    def __getitem__(self, index: int) -> Past | SimSession: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Past | SimSession]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < len(self.live):
+            return self.live[-1 - index]
+        return self.past[-1 - (index - len(self.live))]
 
 
 def _int_param(raw: str | None, name: str, default: int, low: int, high: int | None) -> int:

@@ -50,7 +50,11 @@ async def big(ctx: RunContext) -> Any:
         elif kind == ItemType.TOOL_RESULT:
             content = {
                 "tool_call_id": f"call_{i - 1}",
-                "result": {"data": {"row": i - 1, "value": i * 7}, "successful": True},
+                "result": {
+                    "data": {"row": i - 1, "value": i * 7},
+                    "error": None,
+                    "successful": True,
+                },
             }
         else:
             content = {"output": f"row {i} done"}
