@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -108,8 +108,10 @@ class InboxPoller:
         *,
         interval: float = 5.0,
         recheck: float = 30.0,
+        page: int = PAGE,
     ) -> None:
         self.client = client
+        self.page = page
         self.interval = interval
         self.recheck = recheck
         #: HTTP requests made so far.
@@ -143,7 +145,7 @@ class InboxPoller:
         self._forced = True
         self._poked.set()
 
-    async def updates(self) -> AsyncIterator[InboxSnapshot]:
+    async def updates(self) -> AsyncGenerator[InboxSnapshot, None]:
         """A snapshot after each pass (during the first, also as each agent comes in), then a
         wait of ``interval`` seconds or until ``poke()``."""
         while True:
@@ -199,7 +201,7 @@ class InboxPoller:
             while True:
                 page = await self._call(
                     lambda skip=skip, status=status: self.client.list_sessions(  # type: ignore[misc]
-                        agent_id, skip=skip, take=PAGE, status=status
+                        agent_id, skip=skip, take=self.page, status=status
                     )
                 )
                 for item in page.items:
