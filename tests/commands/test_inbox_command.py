@@ -159,6 +159,13 @@ def test_the_first_failing_agent_gives_the_exit_code(
     path = agents_config(tmp_path, "default", unknown, sim.agents["chat"])
     result = phrony("inbox", env=env_with(sim, tmp_path, path))
     assert result.code == 4 and "no such agent (404)" in result.err
+    chat_only = sim.api_key + "_chatonly"
+    for first, code in ((unknown, 4), (sim.agents["approval"], 3)):
+        second = sim.agents["approval"] if first == unknown else unknown
+        both = agents_config(tmp_path, "default", first, second, sim.agents["chat"])
+        result = phrony("inbox", env=env_with(sim, tmp_path, both, PHRONY_API_KEY=chat_only))
+        assert result.code == code and len(result.lines) == 2
+    path = agents_config(tmp_path, "default", unknown, sim.agents["chat"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -111,3 +111,17 @@ def test_the_how_to_add_words_hold_the_config_snippet_and_the_flag() -> None:
     assert '[profiles.work]\n    agents = ["AGENT_ID", "OTHER_AGENT_ID"]' in words
     assert "[[profiles.work.agents]]" in words and "--agent AGENT_ID" in words
     assert "[profiles.default]" in how_to_add(None)
+
+
+def test_each_snippet_of_the_how_to_add_words_is_a_working_config(tmp_path: Path) -> None:
+    blocks = how_to_add("work").split("\n\n")
+    snippets = [b for b in blocks if b.startswith("    ")]
+    assert len(snippets) == 2
+    found = []
+    for snippet in snippets:
+        settings = settings_from(tmp_path, "\n".join(line[4:] for line in snippet.splitlines()))
+        found.append(watched_agents(settings, "work"))
+    assert found == [
+        [WatchedAgent("AGENT_ID"), WatchedAgent("OTHER_AGENT_ID")],
+        [WatchedAgent("AGENT_ID", "Ops notifier")],
+    ]
