@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from .exits import DONE, USAGE, CommandError, code_for
 from .options import Connection, api_command, connection_options, json_option, out
+from .reading import MAX_WAIT, READ_ATTEMPTS
 
 if TYPE_CHECKING:
     from ..api import PhronyClient
+    from ..api.errors import PhronyError
     from ..inbox.rows import InboxRow
 
 EPILOG = """\b
@@ -76,6 +80,12 @@ async def inbox(
         return _no_agents(profile, str(config_path(config)), as_json)
     poller = InboxPoller(client, agents)
     snapshot = await poller.refresh()
+    for attempt in range(READ_ATTEMPTS - 1):
+        wait = _retry_wait(poller.failures.values(), attempt)
+        if wait is None:
+            break
+        await asyncio.sleep(wait)
+        snapshot = await poller.refresh()
     if as_json:
         from .reading import emit_json
 
@@ -99,6 +109,22 @@ async def inbox(
         _report(failure, as_json)
         code = code or failure.code
     return code
+
+
+def _retry_wait(errors: Iterable[PhronyError], attempt: int) -> float | None:
+    """Seconds before reading again when a failure may pass (a busy or unreachable server),
+    as the other reading commands do; None when none may."""
+    from ..api.errors import APIConnectionError, APIStatusError
+
+    waits: list[float] = []
+    for error in errors:
+        if isinstance(error, APIStatusError) and error.status in (429, 502, 503, 504):
+            if error.retry_after is not None and error.retry_after > MAX_WAIT:
+                return None
+            waits.append(error.retry_after or 0.5 * (attempt + 1))
+        elif isinstance(error, APIConnectionError):
+            waits.append(0.5 * (attempt + 1))
+    return max(waits) if waits else None
 
 
 def _report(error: CommandError, as_json: bool) -> None:

@@ -187,3 +187,13 @@ def test_hostile_titles_through_a_pipe_are_inert(sim: SimServer, tmp_path: Path)
     rows = json.loads(proc.stdout)
     assert any(r["rootRunId"] == run_id for r in rows)
     assert not FORBIDDEN & set(proc.stdout.decode())
+
+
+def test_a_busy_server_is_asked_again(phrony: Phrony, sim: SimServer, tmp_path: Path) -> None:
+    run_id = start(sim, "chat", "WaitingForResponse")
+    path = agents_config(tmp_path, "default", sim.agents["chat"])
+    sim.faults.retry_after = 0.1
+    sim.faults.unavailable_next = 2
+    result = phrony("inbox", "--json", env=env_with(sim, tmp_path, path))
+    assert (result.code, result.err) == (0, "")
+    assert run_id in {r["runId"] for r in result.json()}
