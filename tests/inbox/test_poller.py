@@ -230,3 +230,21 @@ async def test_no_agent_or_nothing_read_yet(
     poller = InboxPoller(client, agents)
     assert poller.snapshot().loading == bool(agents)
     assert poller.snapshot().rows == []
+
+
+async def test_the_first_pass_shows_each_agent_as_it_comes_in(
+    client: PhronyClient, sim: SimServer
+) -> None:
+    scenarios = ("chat", "approval", "forms")
+    poller = InboxPoller(client, [agent(sim, s) for s in scenarios], interval=NEVER)
+    assert poller.snapshot().loading
+    updates = poller.updates()
+    first = [await anext(updates)]
+    while first[-1].loading:
+        first.append(await anext(updates))
+    # one per agent as it comes in, fewer when several come in at once; then the whole pass
+    assert 1 <= len(first) <= len(scenarios)
+    assert first[-1] == await poller.refresh()
+    poller.poke()
+    assert not (await anext(updates)).loading  # later passes: one snapshot each
+    await updates.aclose()
