@@ -68,11 +68,11 @@ async def inbox(
     from ..api.errors import ConfigError
     from ..inbox.agents import watched_agents
     from ..inbox.poller import InboxPoller, reason
-    from ..ui.config import config_path, load_settings
+    from ..inbox.settings import config_path, load_inbox_settings
 
     profile = conn.resolve().profile
     try:
-        settings = load_settings(config)
+        settings = load_inbox_settings(config)
     except ConfigError as exc:
         raise CommandError(str(exc), USAGE) from None
     agents = watched_agents(settings, profile, agent_ids)

@@ -8,7 +8,9 @@ by the next question, or an alert acknowledged, leaves the entry as it was.
 
 Agents are read side by side, each one request at a time. An agent that fails (refused key,
 unknown agent, unreachable server) is reported in ``errors`` and asked again later, twice as
-late each time up to a minute, while the other agents go on.
+late each time up to a minute, while the other agents go on. Its rows stay as last read while
+the failure may pass (a busy or unreachable server) and go when it cannot (a refused key, an
+unknown agent): a list that flickers empty on every network blip helps nobody.
 
 The status filter finds only the statuses it names: a ``Waiting*`` status added to the API
 later also means a run waits (API.md), but no filter can ask for it before it has a name.

@@ -9,6 +9,7 @@ import pytest
 
 from phrony_tui.api.errors import ConfigError
 from phrony_tui.inbox.agents import WatchedAgent, how_to_add, watched_agents
+from phrony_tui.inbox.settings import load_inbox_settings
 from phrony_tui.ui.config import Settings, load_settings
 
 CONFIG = """
@@ -56,9 +57,20 @@ def test_watched_agents_by_profile_and_flags(
 
 def test_no_config_file_watches_no_agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PHRONY_TUI_CONFIG", str(tmp_path / "absent.toml"))
-    settings = load_settings()
-    assert watched_agents(settings, None) == []
-    assert settings.poll_interval == 5.0
+    for settings in (load_settings(), load_inbox_settings()):
+        assert watched_agents(settings, None) == []
+        assert settings.poll_interval == 5.0
+    with pytest.raises(ConfigError, match=r"absent\.toml does not exist"):
+        load_inbox_settings(str(tmp_path / "absent.toml"))
+
+
+def test_the_command_line_reads_the_agents_beside_the_console_settings(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nord"\n' + CONFIG + '[keys]\n"task.approve" = "ctrl+a"\n')
+    settings = load_inbox_settings(str(path))
+    assert watched_agents(settings, "staging") == watched_agents(
+        load_settings(str(path)), "staging"
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,11 +110,19 @@ def test_an_agent_is_labelled_by_its_name_else_a_short_id(agent: WatchedAgent, l
 def test_a_broken_profiles_table_names_the_file_the_key_and_what_is_valid(
     tmp_path: Path, text: str, expected: str
 ) -> None:
-    with pytest.raises(ConfigError) as caught:
-        settings_from(tmp_path, text)
-    message = str(caught.value)
-    assert str(tmp_path / "config.toml") in message
-    assert expected in message
+    """The console's loader and the command line's (which leaves the console's keys alone)
+    say the same."""
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    for load in (load_settings, load_inbox_settings):
+        if load is load_inbox_settings and "profils" in text:
+            assert load_inbox_settings(str(path)).poll_interval == 2.5
+            continue
+        with pytest.raises(ConfigError) as caught:
+            load(str(path))
+        message = str(caught.value)
+        assert str(path) in message
+        assert expected in message, load
 
 
 def test_the_how_to_add_words_hold_the_config_snippet_and_the_flag() -> None:
