@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "skip-wait": ("answers", "skip_wait", "end a timer wait now"),
     "start": ("start", "start", "start a run of an agent, with its input and files"),
     "sessions": ("runs", "sessions", "list an agent's sessions, newest first"),
+    "inbox": ("inbox", "inbox", "what waits for a person across the watched agents"),
     "export": ("export", "export", "the whole session as Markdown or JSON"),
     "completion": ("completion", "completion", "shell completion for bash, zsh or fish"),
     "demo": ("", "demo", "open the console on the built-in simulator"),

@@ -7,9 +7,21 @@ directory (``$XDG_CONFIG_HOME/phrony-tui/config.toml``, by default
     theme = "gruvbox"
     confirm_approvals = true
 
+    poll_interval = 5.0
+
     [keys]
     "task.approve" = "ctrl+a"
     "timeline.latest" = "end,G"
+
+    [profiles.work]
+    agents = ["AGENT_ID"]
+
+    [[profiles.staging.agents]]
+    id = "AGENT_ID"
+    name = "Ops notifier"
+
+``profiles`` names the agents the inbox watches, per credentials profile (see
+``phrony_tui.inbox.agents``); ``poll_interval`` is the inbox's seconds between passes.
 
 A setting or binding id that does not exist is an error naming the file, the key and what is
 valid: a typo silently ignored is a key that mysteriously does not work.
@@ -18,14 +30,13 @@ valid: a typo silently ignored is a key that mysteriously does not work.
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
-from pathlib import Path
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..api.errors import ConfigError
+from ..inbox.agents import ProfileSettings
+from ..inbox.settings import PollInterval, config_path, profile_problem
 from .actions import BY_ID
 from .sanitize import one_line
 
@@ -36,6 +47,8 @@ class Settings(BaseModel):
     theme: str = "textual-dark"
     confirm_approvals: bool = True
     keys: dict[str, str] = Field(default_factory=dict)
+    profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
+    poll_interval: PollInterval = 5.0
 
     @field_validator("keys")
     @classmethod
@@ -52,14 +65,6 @@ def _suggest(word: str) -> str:
     close = difflib.get_close_matches(word, list(BY_ID), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"{hint} (every id is listed in help)"
-
-
-def config_path(explicit: str | None = None) -> Path:
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get("PHRONY_TUI_CONFIG"):
-        return Path(os.environ["PHRONY_TUI_CONFIG"]).expanduser()
-    return platformdirs.user_config_path("phrony-tui") / "config.toml"
 
 
 def load_settings(explicit: str | None = None) -> Settings:
@@ -85,7 +90,9 @@ def _explain(error: ValidationError) -> str:
     problems = []
     for problem in error.errors():
         where = ".".join(str(p) for p in problem["loc"])
-        if problem["type"] == "extra_forbidden":
+        if where.startswith("profiles."):
+            problems.append(profile_problem(problem["loc"][1:], problem["type"], problem["msg"]))
+        elif problem["type"] == "extra_forbidden":
             text = f"unknown setting {where!r}{_close(where, list(Settings.model_fields))}"
             problems.append(f"{text} (valid: {valid})")
         elif where == "keys":
