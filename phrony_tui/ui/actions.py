@@ -22,6 +22,7 @@ class Where(Enum):
     SEARCH = "Search"
     PROMPT = "Prompts"
     DETAIL = "Step detail"
+    HOME = "Home (inbox and sessions)"
     HELP = "Help"
     QUIT = "Quit confirmation"
 
@@ -41,6 +42,7 @@ class Situation:
     files: bool = False
     filtered: bool = False
     typing: bool = False
+    home_below: bool = False
 
 
 Check = Callable[[Situation], bool]
@@ -254,6 +256,25 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
         palette=True,
     ),
+    A(
+        "app.home",
+        "h",
+        "home",
+        "Home",
+        "go home: the inbox and the sessions of the watched agents",
+        W.RUN,
+        show=False,
+        palette=True,
+    ),
+    A(
+        "app.back",
+        "escape",
+        "back",
+        "Back",
+        "back to the home screen this run was opened from",
+        W.RUN,
+        when=lambda s: s.home_below,
+    ),
     # The timeline.
     A("timeline.up", "up", "cursor(-1)", "Up", "previous step", W.TIMELINE, show=False),
     A("timeline.down", "down", "cursor(1)", "Down", "next step", W.TIMELINE, show=False),
@@ -334,6 +355,81 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     A("search.close", "escape", "close", "Close search", "close the search", W.SEARCH),
+    # The home screen (its own availability: HomeScreen.check_action).
+    A("home.inbox", "i", "tab('inbox')", "Inbox", "show the inbox", W.HOME),
+    A("home.sessions", "s", "tab('sessions')", "Sessions", "show the sessions", W.HOME),
+    A("home.up", "up,k", "cursor(-1)", "Up", "previous row", W.HOME, show=False),
+    A("home.down", "down,j", "cursor(1)", "Down", "next row", W.HOME, show=False),
+    A("home.page_up", "pageup", "page(-1)", "Page up", "a page up", W.HOME, show=False),
+    A("home.page_down", "pagedown", "page(1)", "Page down", "a page down", W.HOME, show=False),
+    A("home.first", "home,g", "first", "First", "first row", W.HOME, show=False),
+    A("home.last", "end,G", "last", "Last", "last row (loads the rest as it goes)", W.HOME),
+    A("home.open", "enter", "open", "Open", "open the row's run (focused on its task)", W.HOME),
+    A(
+        "home.approve",
+        "a",
+        "decide(True)",
+        "Approve",
+        "approve the selected approval from the inbox",
+        W.HOME,
+        palette=True,
+    ),
+    A(
+        "home.reject",
+        "r",
+        "decide(False)",
+        "Reject",
+        "reject the selected approval from the inbox",
+        W.HOME,
+        palette=True,
+    ),
+    A(
+        "home.agent",
+        "A",
+        "cycle_agent",
+        "Agent",
+        "sessions of one agent after another, then of all merged",
+        W.HOME,
+        palette=True,
+    ),
+    A(
+        "home.status",
+        "f",
+        "cycle_status",
+        "Status",
+        "filter the sessions by status: all, waiting, running, completed, failed, cancelled",
+        W.HOME,
+        palette=True,
+    ),
+    A(
+        "home.refresh",
+        "ctrl+r",
+        "refresh",
+        "Refresh",
+        "read the inbox or the sessions again now",
+        W.HOME,
+        show=False,
+        palette=True,
+    ),
+    A(
+        "home.new_run",
+        "n",
+        "new_run",
+        "New run",
+        "start a run of the selected agent",
+        W.HOME,
+        palette=True,
+    ),
+    A(
+        "home.open_run",
+        "o",
+        "open_run",
+        "Open run",
+        "open a run by id",
+        W.HOME,
+        show=False,
+        palette=True,
+    ),
     A("prompt.cancel", "escape", "cancel", "Cancel", "cancel the prompt", W.PROMPT),
     A("prompt.complete", "tab", "complete", "Complete", "complete the path", W.PROMPT, show=False),
     A("detail.copy", "y", "copy", "Copy JSON", "copy the step's JSON", W.DETAIL),
