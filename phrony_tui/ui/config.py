@@ -7,9 +7,21 @@ directory (``$XDG_CONFIG_HOME/phrony-tui/config.toml``, by default
     theme = "gruvbox"
     confirm_approvals = true
 
+    poll_interval = 5.0
+
     [keys]
     "task.approve" = "ctrl+a"
     "timeline.latest" = "end,G"
+
+    [profiles.work]
+    agents = ["AGENT_ID"]
+
+    [[profiles.staging.agents]]
+    id = "AGENT_ID"
+    name = "Ops notifier"
+
+``profiles`` names the agents the inbox watches, per credentials profile (see
+``phrony_tui.inbox.agents``); ``poll_interval`` is the inbox's seconds between passes.
 
 A setting or binding id that does not exist is an error naming the file, the key and what is
 valid: a typo silently ignored is a key that mysteriously does not work.
@@ -26,6 +38,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..api.errors import ConfigError
+from ..inbox.agents import AgentEntry, ProfileSettings
 from .actions import BY_ID
 from .sanitize import one_line
 
@@ -36,6 +49,8 @@ class Settings(BaseModel):
     theme: str = "textual-dark"
     confirm_approvals: bool = True
     keys: dict[str, str] = Field(default_factory=dict)
+    profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
+    poll_interval: float = Field(default=5.0, gt=0, allow_inf_nan=False)
 
     @field_validator("keys")
     @classmethod
@@ -85,7 +100,9 @@ def _explain(error: ValidationError) -> str:
     problems = []
     for problem in error.errors():
         where = ".".join(str(p) for p in problem["loc"])
-        if problem["type"] == "extra_forbidden":
+        if where.startswith("profiles."):
+            problems.append(_profile_problem(problem["loc"][1:], problem["type"], problem["msg"]))
+        elif problem["type"] == "extra_forbidden":
             text = f"unknown setting {where!r}{_close(where, list(Settings.model_fields))}"
             problems.append(f"{text} (valid: {valid})")
         elif where == "keys":
@@ -95,6 +112,31 @@ def _explain(error: ValidationError) -> str:
         else:
             problems.append(f"{where}: {problem['msg']}")
     return one_line("; ".join(problems), 600)
+
+
+def _profile_problem(loc: tuple[int | str, ...], kind: str, msg: str) -> str:
+    """A problem inside ``[profiles.NAME]``, said as the file spells it."""
+    table = f"[profiles.{loc[0]}]"
+    rest = loc[1:]
+    example = f'like {table} agents = ["AGENT_ID"]'
+    if not rest:
+        return f"{table} must be a table, {example}"
+    if kind == "extra_forbidden" and len(rest) == 1:
+        name = str(rest[0])
+        fields = list(ProfileSettings.model_fields)
+        return f"{table}: unknown setting {name!r}{_close(name, fields)} (valid: agents)"
+    if len(rest) == 1:
+        return f"{table} agents must be a list of agent ids, {example}"
+    entry = f"{table} agents[{rest[1]}]"
+    if len(rest) == 2:
+        return f'{entry} must be an agent id or a table with id = "…" and name = "…"'
+    field = str(rest[2])
+    if kind == "extra_forbidden":
+        fields = list(AgentEntry.model_fields)
+        return f"{entry}: unknown key {field!r}{_close(field, fields)} (valid: id, name)"
+    if kind == "missing":
+        return f'{entry} needs id = "AGENT_ID"'
+    return f"{entry} {field}: {msg.removeprefix('Value error, ')}"
 
 
 def _close(word: str, options: list[str]) -> str:
