@@ -23,6 +23,7 @@ class Where(Enum):
     PROMPT = "Prompts"
     DETAIL = "Step detail"
     HOME = "Home (inbox and sessions)"
+    HOME_LIST = "Home lists"
     HELP = "Help"
     QUIT = "Quit confirmation"
 
@@ -358,13 +359,28 @@ ACTIONS: tuple[Action, ...] = (
     # The home screen (its own availability: HomeScreen.check_action).
     A("home.inbox", "i", "tab('inbox')", "Inbox", "show the inbox", W.HOME),
     A("home.sessions", "s", "tab('sessions')", "Sessions", "show the sessions", W.HOME),
-    A("home.up", "up,k", "cursor(-1)", "Up", "previous row", W.HOME, show=False),
-    A("home.down", "down,j", "cursor(1)", "Down", "next row", W.HOME, show=False),
-    A("home.page_up", "pageup", "page(-1)", "Page up", "a page up", W.HOME, show=False),
-    A("home.page_down", "pagedown", "page(1)", "Page down", "a page down", W.HOME, show=False),
-    A("home.first", "home,g", "first", "First", "first row", W.HOME, show=False),
-    A("home.last", "end,G", "last", "Last", "last row (loads the rest as it goes)", W.HOME),
-    A("home.open", "enter", "open", "Open", "open the row's run (focused on its task)", W.HOME),
+    A("home.up", "up,k", "cursor(-1)", "Up", "previous row", W.HOME_LIST, show=False),
+    A("home.down", "down,j", "cursor(1)", "Down", "next row", W.HOME_LIST, show=False),
+    A("home.page_up", "pageup", "page(-1)", "Page up", "a page up", W.HOME_LIST, show=False),
+    A("home.page_down", "pagedown", "page(1)", "Page down", "a page down", W.HOME_LIST, show=False),
+    A("home.first", "home,g", "first", "First", "first row", W.HOME_LIST, show=False),
+    A(
+        "home.last",
+        "end,G",
+        "last",
+        "Last",
+        "last row (loads the rest as it goes)",
+        W.HOME_LIST,
+        show=False,
+    ),
+    A(
+        "home.open",
+        "enter",
+        "open",
+        "Open",
+        "open the row's run (focused on its task)",
+        W.HOME_LIST,
+    ),
     A(
         "home.approve",
         "a",

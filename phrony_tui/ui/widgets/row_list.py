@@ -15,16 +15,26 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..actions import Where
+from ..keys import bindings
+from ..palette import TONE_CLASSES
+
 #: Rows from the end at which the list asks for more.
 NEAR_END = 40
 
-Painter = Callable[[int], Text]
+Painter = Callable[[int, int], Text]
 
 
 class RowList(ScrollView, can_focus=True):
-    """Rows by index; ``painter(index)`` draws one (plain ``Text``: never markup)."""
+    """Rows by index; ``painter(index, width)`` draws one (plain ``Text``: never markup)."""
 
-    COMPONENT_CLASSES = {"row-list--cursor", "row-list--cursor-blurred", "row-list--empty"}
+    COMPONENT_CLASSES = {
+        *TONE_CLASSES,
+        "row-list--cursor",
+        "row-list--cursor-blurred",
+        "row-list--empty",
+    }
+    BINDINGS = bindings(Where.HOME_LIST)
     DEFAULT_CSS = "RowList { background: $surface; overflow-x: hidden; }"
 
     class Chosen(Message):
@@ -128,7 +138,7 @@ class RowList(ScrollView, can_focus=True):
         key = (self.keys[row], width, selected, self.has_focus, self._generation)
         strip = self._cache.get(key)
         if strip is None:
-            text = self.painter(row)
+            text = self.painter(row, width)
             style = base
             if selected:
                 name = "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
@@ -142,7 +152,10 @@ class RowList(ScrollView, can_focus=True):
         text.no_wrap = True
         text.overflow = "ellipsis"
         text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
+        segments = [
+            Segment(s.text, style + s.style if s.style else style)
+            for s in text.render(self.app.console)
+        ]
         return Strip(segments).extend_cell_length(width, style).crop(0, width)
 
     # --- moving -----------------------------------------------------------------------------
