@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+_fixed: datetime | None = None
+
+
+def fix_clock(moment: datetime | None) -> None:
+    """Screenshots draw "3m ago" against a fixed now, so two captures are identical."""
+    global _fixed
+    _fixed = moment
+
+
+def now() -> datetime:
+    return _fixed or datetime.now(UTC)
+
 
 def parse_time(value: str | datetime | None) -> datetime | None:
     if isinstance(value, datetime):
@@ -29,19 +41,18 @@ def span(seconds: float) -> str:
     return f"{whole // 86400}d {whole % 86400 // 3600}h"
 
 
-def ago(value: str | datetime | None, now: datetime | None = None) -> str:
+def ago(value: str | datetime | None, at: datetime | None = None) -> str:
     moment = parse_time(value)
     if moment is None:
         return "—"
-    now = now or datetime.now(UTC)
-    return f"{span((now - moment).total_seconds())} ago"
+    return f"{span(((at or now()) - moment).total_seconds())} ago"
 
 
-def duration(start: str | None, end: str | None, now: datetime | None = None) -> str:
+def duration(start: str | None, end: str | None, at: datetime | None = None) -> str:
     began = parse_time(start)
     if began is None:
         return "—"
-    ended = parse_time(end) or now or datetime.now(UTC)
+    ended = parse_time(end) or at or now()
     return span((ended - began).total_seconds())
 
 

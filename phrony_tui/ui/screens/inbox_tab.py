@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from rich.text import Text
@@ -201,7 +201,7 @@ class InboxTab(Horizontal):
             since = row.waiting_since
             if since is not None:
                 text.append(f"\nwaiting since {since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
-                text.append(f" ({ago(since, datetime.now(UTC))})", style="dim")
+                text.append(f" ({ago(since)})", style="dim")
             text.append(f"\nrun {row.run_id}", style="dim")
             task = row.task
             if task is not None and task.tool is not None:
