@@ -29,7 +29,7 @@ async def test_sessions_load_page_by_page_as_the_cursor_goes(sim: SimServer) -> 
     async with PhronyClient(sim.base_url, sim.api_key) as client:
         await wait_status(client, runs[-1], "Failed")
     async with home(sim, watched(sim, "failing")) as (app, pilot):
-        screen = await until_home(pilot, app)
+        await until_home(pilot, app)
         await pilot.press("s")
         await until(pilot, lambda: counts(screen_text(app)) is not None, what="first page")
         shown, total = counts(screen_text(app)) or (0, 0)
