@@ -33,8 +33,10 @@ from ..widgets.pauses.base import hint
 from ..widgets.pauses.confirm import ConfirmBar
 from ..widgets.row_list import RowList
 
-#: The widths of the fixed columns; the title takes what is left.
-AGENT, KIND, RUN, SINCE = 14, 14, 16, 10
+#: The widths of the fixed columns; the title takes what is left (the run's column goes
+#: first when the list is narrow).
+AGENT, KIND, RUN, SINCE = 14, 14, 16, 11
+NARROW_TITLE = 16
 ARGUMENTS_LIMIT = 4000
 
 
@@ -92,6 +94,7 @@ class InboxTab(Horizontal):
     def compose(self) -> ComposeResult:
         with Vertical(id="inbox-left"):
             yield Static(id="inbox-errors")
+            yield Static(id="inbox-heading")
             yield RowList(self._paint, empty="Loading the inbox…", id="inbox-list")
         with VerticalScroll(id="inbox-detail"):
             yield Static(id="inbox-detail-text")
@@ -165,18 +168,42 @@ class InboxTab(Horizontal):
 
     # --- drawing ----------------------------------------------------------------------------
 
+    @staticmethod
+    def _columns(width: int) -> tuple[int, int]:
+        """The title's width, and the run's (0: no room for it)."""
+        title = width - AGENT - KIND - RUN - SINCE - 1
+        if title >= NARROW_TITLE:
+            return title, RUN
+        return max(8, title + RUN), 0
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._draw_heading)
+
+    def _draw_heading(self) -> None:
+        if not self.is_attached:
+            return
+        title, run = self._columns(self.row_list.scrollable_content_region.width)
+        text = Text(" ")
+        text.append(f"{'agent':<{AGENT}}{'kind':<{KIND}}{'title':<{title}}", style="bold")
+        if run:
+            text.append(f"{'run':<{run}}", style="bold")
+        text.append("waiting", style="bold")
+        self.query_one("#inbox-heading", Static).update(text)
+
     def _paint(self, index: int, width: int) -> Text:
         row = self.rows[index]
         palette = palette_of(self.row_list)
-        title_width = max(10, width - AGENT - KIND - RUN - SINCE - 6)
+        title_width, run_width = self._columns(width)
         text = Text(" ")
         text.append(f"{one_line(row.agent.label, AGENT - 1):<{AGENT}}", style=palette.accent)
         text.append(f"{one_line(_kind(row), KIND - 1):<{KIND}}", style=palette.warning)
-        title = one_line(row.title or row.kind, title_width - 1)
-        text.append(f"{title:<{title_width}}")
         sub = row.run_id != row.root_run_id
-        run = ("↳ " if sub else "") + one_line(row.run_label, RUN - 3)
-        text.append(f"{run:<{RUN}}", style=palette.secondary if sub else palette.muted)
+        marker = "↳ " if sub and not run_width else ""
+        title = marker + one_line(row.title or row.kind, title_width - 1 - len(marker))
+        text.append(f"{title:<{title_width}}")
+        if run_width:
+            run = ("↳ " if sub else "") + one_line(row.run_label, run_width - 3)
+            text.append(f"{run:<{run_width}}", style=palette.secondary if sub else palette.muted)
         text.append(ago(row.waiting_since), style=palette.muted)
         if row.key in self.sending:
             text.append("  sending…", style="italic")
