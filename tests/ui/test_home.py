@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from phrony_tui.api import PhronyClient
+from phrony_tui.inbox.agents import WatchedAgent
 from phrony_tui.inbox.rows import InboxRow
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.app import ConsoleApp
@@ -186,3 +187,16 @@ async def test_home_from_a_run_opened_by_id(sim: SimServer) -> None:
         await pilot.press("t", "h")
         screen = await until_home(pilot, app)
         await until(pilot, lambda: run_id in {r.run_id for r in screen.inbox.rows})
+
+
+async def test_an_empty_inbox_says_so_and_an_agent_in_error_is_named(sim: SimServer) -> None:
+    agents = [
+        WatchedAgent(sim.agents["failing"], "Billing"),
+        WatchedAgent("no-such-agent", "Ghost"),
+    ]
+    async with home(sim, agents) as (app, pilot):
+        await until_home(pilot, app)
+        await shows(pilot, app, "Nothing waits for you. Watching: Billing, Ghost")
+        await shows(pilot, app, "Ghost: no such agent (404)")
+        header = screen_text(app).splitlines()[0]
+        assert "nothing waiting" in header
