@@ -47,13 +47,21 @@ async def test_the_inbox_lists_waiting_runs_of_several_agents_oldest_first(
             lambda: {approval, chat} <= {r.root_run_id for r in screen.inbox.rows},
             what="both runs listed",
         )
-        await shows(pilot, app, "Approval required: Telegram", "Hello! Ask me", "waiting")
+        await select_row(pilot, screen, lambda r: r.root_run_id == approval)
+        await shows(pilot, app, "Approval required: Telegram", "telegram · send_message")
+        await select_row(pilot, screen, lambda r: r.root_run_id == chat)
+        await shows(pilot, app, "Hello! Ask me")
         rows = screen.inbox.rows
         stamps = [r.waiting_since for r in rows if r.waiting_since is not None]
         assert stamps == sorted(stamps)
-        header = screen_text(app).splitlines()[0]
-        assert f"{len(rows)} waiting" in header and "profile env" in header
-        assert app.title == f"phrony-tui ({len(rows)})"
+
+        def counted() -> bool:
+            n = len(screen.inbox.rows)
+            header = screen_text(app).splitlines()[0]
+            return f" {n} waiting" in header and app.title == f"phrony-tui ({n})"
+
+        await until(pilot, counted, what="the count in the header and the title")
+        assert "profile env" in screen_text(app).splitlines()[0]
 
 
 async def test_enter_opens_the_run_on_the_task_and_esc_returns_to_an_inbox_without_it(
