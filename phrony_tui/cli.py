@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ack": ("answers", "ack", "acknowledge an anomaly alert"),
     "skip-wait": ("answers", "skip_wait", "end a timer wait now"),
     "sessions": ("runs", "sessions", "list an agent's sessions, newest first"),
+    "inbox": ("inbox", "inbox", "what waits for a person across the watched agents"),
     "export": ("export", "export", "the whole session as Markdown or JSON"),
     "completion": ("completion", "completion", "shell completion for bash, zsh or fish"),
     "demo": ("", "demo", "open the console on the built-in simulator"),

@@ -8,7 +8,9 @@ by the next question, or an alert acknowledged, leaves the entry as it was.
 
 Agents are read side by side, each one request at a time. An agent that fails (refused key,
 unknown agent, unreachable server) is reported in ``errors`` and asked again later, twice as
-late each time up to a minute, while the other agents go on.
+late each time up to a minute, while the other agents go on. Its rows stay as last read while
+the failure may pass (a busy or unreachable server) and go when it cannot (a refused key, an
+unknown agent): a list that flickers empty on every network blip helps nobody.
 
 The status filter finds only the statuses it names: a ``Waiting*`` status added to the API
 later also means a run waits (API.md), but no filter can ask for it before it has a name.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -108,8 +110,10 @@ class InboxPoller:
         *,
         interval: float = 5.0,
         recheck: float = 30.0,
+        page: int = PAGE,
     ) -> None:
         self.client = client
+        self.page = page
         self.interval = interval
         self.recheck = recheck
         #: HTTP requests made so far.
@@ -143,7 +147,7 @@ class InboxPoller:
         self._forced = True
         self._poked.set()
 
-    async def updates(self) -> AsyncIterator[InboxSnapshot]:
+    async def updates(self) -> AsyncGenerator[InboxSnapshot, None]:
         """A snapshot after each pass (during the first, also as each agent comes in), then a
         wait of ``interval`` seconds or until ``poke()``."""
         while True:
@@ -199,7 +203,7 @@ class InboxPoller:
             while True:
                 page = await self._call(
                     lambda skip=skip, status=status: self.client.list_sessions(  # type: ignore[misc]
-                        agent_id, skip=skip, take=PAGE, status=status
+                        agent_id, skip=skip, take=self.page, status=status
                     )
                 )
                 for item in page.items:

@@ -30,15 +30,13 @@ valid: a typo silently ignored is a key that mysteriously does not work.
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
-from pathlib import Path
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..api.errors import ConfigError
-from ..inbox.agents import AgentEntry, ProfileSettings
+from ..inbox.agents import ProfileSettings
+from ..inbox.settings import PollInterval, config_path, profile_problem
 from .actions import BY_ID
 from .sanitize import one_line
 
@@ -50,7 +48,7 @@ class Settings(BaseModel):
     confirm_approvals: bool = True
     keys: dict[str, str] = Field(default_factory=dict)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
-    poll_interval: float = Field(default=5.0, gt=0, allow_inf_nan=False)
+    poll_interval: PollInterval = 5.0
 
     @field_validator("keys")
     @classmethod
@@ -67,14 +65,6 @@ def _suggest(word: str) -> str:
     close = difflib.get_close_matches(word, list(BY_ID), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"{hint} (every id is listed in help)"
-
-
-def config_path(explicit: str | None = None) -> Path:
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get("PHRONY_TUI_CONFIG"):
-        return Path(os.environ["PHRONY_TUI_CONFIG"]).expanduser()
-    return platformdirs.user_config_path("phrony-tui") / "config.toml"
 
 
 def load_settings(explicit: str | None = None) -> Settings:
@@ -101,7 +91,7 @@ def _explain(error: ValidationError) -> str:
     for problem in error.errors():
         where = ".".join(str(p) for p in problem["loc"])
         if where.startswith("profiles."):
-            problems.append(_profile_problem(problem["loc"][1:], problem["type"], problem["msg"]))
+            problems.append(profile_problem(problem["loc"][1:], problem["type"], problem["msg"]))
         elif problem["type"] == "extra_forbidden":
             text = f"unknown setting {where!r}{_close(where, list(Settings.model_fields))}"
             problems.append(f"{text} (valid: {valid})")
@@ -112,31 +102,6 @@ def _explain(error: ValidationError) -> str:
         else:
             problems.append(f"{where}: {problem['msg']}")
     return one_line("; ".join(problems), 600)
-
-
-def _profile_problem(loc: tuple[int | str, ...], kind: str, msg: str) -> str:
-    """A problem inside ``[profiles.NAME]``, said as the file spells it."""
-    table = f"[profiles.{loc[0]}]"
-    rest = loc[1:]
-    example = f'like {table} agents = ["AGENT_ID"]'
-    if not rest:
-        return f"{table} must be a table, {example}"
-    if kind == "extra_forbidden" and len(rest) == 1:
-        name = str(rest[0])
-        fields = list(ProfileSettings.model_fields)
-        return f"{table}: unknown setting {name!r}{_close(name, fields)} (valid: agents)"
-    if len(rest) == 1:
-        return f"{table} agents must be a list of agent ids, {example}"
-    entry = f"{table} agents[{rest[1]}]"
-    if len(rest) == 2:
-        return f'{entry} must be an agent id or a table with id = "…" and name = "…"'
-    field = str(rest[2])
-    if kind == "extra_forbidden":
-        fields = list(AgentEntry.model_fields)
-        return f"{entry}: unknown key {field!r}{_close(field, fields)} (valid: id, name)"
-    if kind == "missing":
-        return f'{entry} needs id = "AGENT_ID"'
-    return f"{entry} {field}: {msg.removeprefix('Value error, ')}"
 
 
 def _close(word: str, options: list[str]) -> str:
