@@ -11,8 +11,9 @@ from ..api.config import ENV_KEY
 from ..api.errors import ConfigError
 from ..crash import report_crash, say
 from ..inbox.agents import watched_agents
+from ..inbox.settings import config_path
 from ..preflight import ConsoleError, checked
-from .config import Settings, config_path, load_settings
+from .config import Settings, load_settings
 from .widgets.header import Place
 
 
