@@ -5,77 +5,14 @@ are made from it, so a key is spelled once (here) and a remapped key shows every
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
+from .action_types import Action, Check, Situation, Where
+from .actions_home import HOME_ACTIONS
 
-from textual.binding import Binding
-
-
-class Where(Enum):
-    """Where an action's keys work; the help screen has one section each."""
-
-    ANYWHERE = "Anywhere, even while typing"
-    RUN = "Anywhere but in a text field (there, letters type)"
-    TIMELINE = "Timeline"
-    COMPOSER = "Composer"
-    SEARCH = "Search"
-    PROMPT = "Prompts"
-    DETAIL = "Step detail"
-    HOME = "Home (inbox and sessions)"
-    HOME_LIST = "Home lists"
-    HELP = "Help"
-    QUIT = "Quit confirmation"
-
-
-@dataclass(frozen=True)
-class Situation:
-    """What the run screen shows now, as far as actions care: availability is computed from
-    it, so the footer is never stale."""
-
-    pause: str | None = None  # "reply" | "task" | "timer"
-    task_kind: str | None = None
-    completable: bool = False
-    approval: bool = False
-    deciding: bool = False
-    pauses: int = 0
-    timers: int = 0
-    files: bool = False
-    filtered: bool = False
-    typing: bool = False
-    home_below: bool = False
-
-
-Check = Callable[[Situation], bool]
+__all__ = ["ACTIONS", "BUILTIN", "BY_ID", "Action", "Check", "Situation", "Where"]
 
 
 def _approval(s: Situation) -> bool:
     return s.approval and s.completable and not s.deciding
-
-
-@dataclass(frozen=True)
-class Action:
-    id: str
-    keys: str
-    action: str
-    label: str
-    description: str
-    where: Where
-    show: bool = True
-    priority: bool = False
-    palette: bool = False
-    when: Check | None = None
-
-    def binding(self) -> Binding:
-        return Binding(
-            self.keys,
-            self.action,
-            self.label,
-            show=self.show,
-            priority=self.priority,
-            id=self.id,
-            tooltip=self.description,
-        )
 
 
 A = Action
@@ -356,96 +293,7 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     A("search.close", "escape", "close", "Close search", "close the search", W.SEARCH),
-    # The home screen (its own availability: HomeScreen.check_action).
-    A("home.inbox", "i", "tab('inbox')", "Inbox", "show the inbox", W.HOME),
-    A("home.sessions", "s", "tab('sessions')", "Sessions", "show the sessions", W.HOME),
-    A("home.up", "up,k", "cursor(-1)", "Up", "previous row", W.HOME_LIST, show=False),
-    A("home.down", "down,j", "cursor(1)", "Down", "next row", W.HOME_LIST, show=False),
-    A("home.page_up", "pageup", "page(-1)", "Page up", "a page up", W.HOME_LIST, show=False),
-    A("home.page_down", "pagedown", "page(1)", "Page down", "a page down", W.HOME_LIST, show=False),
-    A("home.first", "home,g", "first", "First", "first row", W.HOME_LIST, show=False),
-    A(
-        "home.last",
-        "end,G",
-        "last",
-        "Last",
-        "last row (loads the rest as it goes)",
-        W.HOME_LIST,
-        show=False,
-    ),
-    A(
-        "home.open",
-        "enter",
-        "open",
-        "Open",
-        "open the row's run (focused on its task)",
-        W.HOME_LIST,
-    ),
-    A(
-        "home.approve",
-        "a",
-        "decide(True)",
-        "Approve",
-        "approve the selected approval from the inbox",
-        W.HOME,
-        palette=True,
-    ),
-    A(
-        "home.reject",
-        "r",
-        "decide(False)",
-        "Reject",
-        "reject the selected approval from the inbox",
-        W.HOME,
-        palette=True,
-    ),
-    A(
-        "home.agent",
-        "A",
-        "cycle_agent",
-        "Agent",
-        "sessions of one agent after another, then of all merged",
-        W.HOME,
-        palette=True,
-    ),
-    A(
-        "home.status",
-        "f",
-        "cycle_status",
-        "Status",
-        "filter the sessions by status: all, waiting, running, completed, failed, cancelled",
-        W.HOME,
-        palette=True,
-    ),
-    A(
-        "home.refresh",
-        "ctrl+r",
-        "refresh",
-        "Refresh",
-        "read the inbox or the sessions again now",
-        W.HOME,
-        show=False,
-        palette=True,
-    ),
-    A(
-        "home.new_run",
-        "n",
-        "new_run",
-        "New run",
-        "start a run of the selected agent",
-        W.HOME,
-        palette=True,
-    ),
-    A(
-        "home.open_run",
-        "o",
-        "open_run",
-        "Open run",
-        "open a run by id",
-        W.HOME,
-        show=False,
-        palette=True,
-    ),
+    *HOME_ACTIONS,
     A("prompt.cancel", "escape", "cancel", "Cancel", "cancel the prompt", W.PROMPT),
     A("prompt.complete", "tab", "complete", "Complete", "complete the path", W.PROMPT, show=False),
     A("detail.copy", "y", "copy", "Copy JSON", "copy the step's JSON", W.DETAIL),
