@@ -24,7 +24,11 @@ from .commands.exits import EXIT_CODES_HELP, INTERRUPTED, USAGE
 #: Every command: (module, attribute, one-line help). Listed here so the main help needs no
 #: import of the commands themselves.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "open": ("", "open_run", "open the console on a run (the default: phrony-tui RUN_ID)"),
+    "open": (
+        "",
+        "open_run",
+        "open the console on a run (phrony-tui RUN_ID), or home (phrony-tui)",
+    ),
     "status": ("runs", "status", "the run's status, tokens, output or error"),
     "watch": ("watch", "watch", "follow a session until it ends or needs a person"),
     "tasks": ("runs", "tasks", "the session's pending tasks"),
@@ -46,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 ROOT_EPILOG = f"""\b
 Examples:
+  phrony-tui                              home: the inbox and sessions of your agents
+  phrony-tui --agent AGENT_ID             the same, watching that agent
   phrony-tui RUN_ID                       open the console on a run
   phrony-tui RUN_ID > run.log             the same as plain lines, followed live
   phrony-tui watch RUN_ID --until waiting follow a run until a person is needed
@@ -116,10 +122,18 @@ def cli() -> None:
 @click.command(
     "open",
     epilog="\b\nExamples:\n  phrony-tui RUN_ID\n  phrony-tui open RUN_ID --profile staging\n"
+    "  phrony-tui --agent AGENT_ID --agent OTHER_ID   home, watching two agents\n"
     "  phrony-tui RUN_ID | tee run.log        plain lines (also --plain, PHRONY_NO_TUI=1)",
 )
-@click.argument("run_id", metavar="RUN_ID")
+@click.argument("run_id", metavar="[RUN_ID]", required=False)
 @click.option("--profile", metavar="NAME", default=None, help="profile of the credentials file")
+@click.option(
+    "--agent",
+    "agents",
+    metavar="AGENT_ID",
+    multiple=True,
+    help="an agent to watch at home (repeatable; instead of the config's list)",
+)
 @click.option("--base-url", metavar="URL", default=None, help="API base URL (or PHRONY_API_BASE)")
 @click.option("--config", default=None, help="settings file (TOML)")
 @click.option(
@@ -133,14 +147,16 @@ def cli() -> None:
     help="plain lines, one per step, instead of the full screen (the default into a pipe)",
 )
 def open_run(
-    run_id: str,
+    run_id: str | None,
     profile: str | None,
+    agents: tuple[str, ...],
     base_url: str | None,
     config: str | None,
     allow_insecure_http: bool,
     plain: bool,
 ) -> int:
-    """Open the console on a run (its whole session: every run, step and task).
+    """Open the console on a run (its whole session: every run, step and task), or, with no
+    run id, on the home screen: the inbox and sessions of the watched agents.
 
     When standard output is not a terminal, or with --plain or PHRONY_NO_TUI=1, the session
     is printed as plain lines instead (time, run, type, summary), followed live until it
@@ -159,6 +175,10 @@ def open_run(
         return USAGE
     SECRETS.append(key)
     if plain or os.environ.get("PHRONY_NO_TUI", "") not in ("", "0") or not _is_terminal():
+        if run_id is None:
+            raise click.UsageError(
+                "a RUN_ID is needed for plain lines; the home screen needs a terminal"
+            )
         from .commands.watch import run_plain
 
         return run_plain(run_id, resolved.base_url, key, allow_insecure_http)
@@ -170,6 +190,9 @@ def open_run(
         api_key=key,
         config=config,
         allow_insecure_http=allow_insecure_http,
+        profile=resolved.profile,
+        from_flags=bool(base_url),
+        agents=agents,
     )
 
 

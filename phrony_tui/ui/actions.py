@@ -5,75 +5,14 @@ are made from it, so a key is spelled once (here) and a remapped key shows every
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
+from .action_types import Action, Check, Situation, Where
+from .actions_home import HOME_ACTIONS
 
-from textual.binding import Binding
-
-
-class Where(Enum):
-    """Where an action's keys work; the help screen has one section each."""
-
-    ANYWHERE = "Anywhere, even while typing"
-    RUN = "Anywhere but in a text field (there, letters type)"
-    TIMELINE = "Timeline"
-    COMPOSER = "Composer"
-    SEARCH = "Search"
-    PROMPT = "Prompts"
-    DETAIL = "Step detail"
-    HELP = "Help"
-    QUIT = "Quit confirmation"
-    NEW_RUN = "New run form"
-
-
-@dataclass(frozen=True)
-class Situation:
-    """What the run screen shows now, as far as actions care: availability is computed from
-    it, so the footer is never stale."""
-
-    pause: str | None = None  # "reply" | "task" | "timer"
-    task_kind: str | None = None
-    completable: bool = False
-    approval: bool = False
-    deciding: bool = False
-    pauses: int = 0
-    timers: int = 0
-    files: bool = False
-    filtered: bool = False
-    typing: bool = False
-
-
-Check = Callable[[Situation], bool]
+__all__ = ["ACTIONS", "BUILTIN", "BY_ID", "Action", "Check", "Situation", "Where"]
 
 
 def _approval(s: Situation) -> bool:
     return s.approval and s.completable and not s.deciding
-
-
-@dataclass(frozen=True)
-class Action:
-    id: str
-    keys: str
-    action: str
-    label: str
-    description: str
-    where: Where
-    show: bool = True
-    priority: bool = False
-    palette: bool = False
-    when: Check | None = None
-
-    def binding(self) -> Binding:
-        return Binding(
-            self.keys,
-            self.action,
-            self.label,
-            show=self.show,
-            priority=self.priority,
-            id=self.id,
-            tooltip=self.description,
-        )
 
 
 A = Action
@@ -255,6 +194,25 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
         palette=True,
     ),
+    A(
+        "app.home",
+        "h",
+        "home",
+        "Home",
+        "go home: the inbox and the sessions of the watched agents",
+        W.RUN,
+        show=False,
+        palette=True,
+    ),
+    A(
+        "app.back",
+        "escape",
+        "back",
+        "Back",
+        "back to the home screen this run was opened from",
+        W.RUN,
+        when=lambda s: s.home_below,
+    ),
     # The timeline.
     A("timeline.up", "up", "cursor(-1)", "Up", "previous step", W.TIMELINE, show=False),
     A("timeline.down", "down", "cursor(1)", "Down", "next step", W.TIMELINE, show=False),
@@ -335,6 +293,7 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     A("search.close", "escape", "close", "Close search", "close the search", W.SEARCH),
+    *HOME_ACTIONS,
     A("prompt.cancel", "escape", "cancel", "Cancel", "cancel the prompt", W.PROMPT),
     A("prompt.complete", "tab", "complete", "Complete", "complete the path", W.PROMPT, show=False),
     A("detail.copy", "y", "copy", "Copy JSON", "copy the step's JSON", W.DETAIL),

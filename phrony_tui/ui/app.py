@@ -4,7 +4,7 @@ shows and does lives in ``RunScreen``; the app holds the client, the settings an
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -17,6 +17,8 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..api import PhronyClient
 from ..api.compact import Snapshot
+from ..inbox.agents import WatchedAgent
+from ..session.drafts import DraftKey
 from .actions import ACTIONS, Where
 from .config import Settings
 from .crash import CrashGuard
@@ -24,9 +26,11 @@ from .keys import KeyLabels, binding
 from .messages import OpenRun
 from .sanitize import one_line
 from .screens.help import HelpScreen
+from .screens.home import HomeScreen
 from .screens.quit import QuitConfirm
 from .screens.run import RunScreen
 from .widgets.composer import Composer
+from .widgets.header import Place
 from .widgets.status_line import StatusLine
 from .widgets.timeline import Timeline
 
@@ -41,7 +45,8 @@ def styles_path() -> Path:
 
 
 class ConsoleApp(CrashGuard[None]):
-    """``phrony-tui RUN_ID``: opens the run's screen; "open run by id" replaces it."""
+    """``phrony-tui RUN_ID``: opens the run's screen; "open run by id" replaces it. With no
+    run id, the home screen (inbox and sessions of ``agents``)."""
 
     TITLE = "phrony-tui"
     CSS_PATH = str(styles_path())
@@ -55,8 +60,12 @@ class ConsoleApp(CrashGuard[None]):
     def __init__(
         self,
         client: PhronyClient,
-        run_id: str,
+        run_id: str | None,
         *,
+        agents: Sequence[WatchedAgent] = (),
+        place: Place | None = None,
+        profile: str | None = None,
+        config_file: str = "config.toml",
         settings: Settings | None = None,
         initial: Snapshot | None = None,
         show_event_age: bool = True,
@@ -72,6 +81,10 @@ class ConsoleApp(CrashGuard[None]):
         self.steady = steady
         self._first = (run_id, initial)
         self._run_options = {"show_event_age": show_event_age, **run_options}
+        self.agents = list(agents)
+        self.place = place or Place.of(profile, client.base_url)
+        self._home_args = (profile, config_file)
+        self._home: HomeScreen | None = None
 
     # --- the open run -----------------------------------------------------------------------
 
@@ -111,10 +124,44 @@ class ConsoleApp(CrashGuard[None]):
                 drafts += screen.composer.secrets()
         return [*super().secrets(), *drafts]
 
-    def _run_screen(self, run_id: str, initial: Snapshot | None) -> RunScreen:
+    def _run_screen(
+        self, run_id: str, initial: Snapshot | None, focus: DraftKey | None = None
+    ) -> RunScreen:
+        options = {**self._run_options, **({"focus": focus} if focus is not None else {})}
         return self.run_screen_class(
-            self.client, run_id, settings=self.settings, initial=initial, **self._run_options
+            self.client, run_id, settings=self.settings, initial=initial, **options
         )
+
+    @property
+    def home_screen(self) -> HomeScreen:
+        """The one home screen, made when first needed and kept (installed) while runs are
+        open over it: its inbox keeps polling, its cursors stay."""
+        if self._home is None:
+            profile, config_file = self._home_args
+            self._home = HomeScreen(
+                self.client,
+                self.agents,
+                settings=self.settings,
+                profile=profile,
+                config_file=config_file,
+            )
+            self.install_screen(self._home, "home")
+        return self._home
+
+    async def action_home(self) -> None:
+        """Back down to the home screen (a run with something unsent stays), or up to it."""
+        home = self.home_screen
+        if home not in self.screen_stack:
+            await self.push_screen(home)
+            return
+        while self.screen is not home:
+            if isinstance(self.screen, RunScreen) and self.screen.unsent():
+                self.notify(
+                    "This run has an unsent draft or attached file: send or clear it first.",
+                    severity="warning",
+                )
+                return
+            await self.pop_screen()
 
     async def on_mount(self) -> None:
         if self.settings.keys:
@@ -130,15 +177,23 @@ class ConsoleApp(CrashGuard[None]):
             )
         run_id, initial = self._first
         self._first = (run_id, None)  # the screen holds it now
-        await self.push_screen(self._run_screen(run_id, initial))
+        if run_id is None:
+            await self.push_screen(self.home_screen)
+        else:
+            await self.push_screen(self._run_screen(run_id, initial))
 
     @on(OpenRun)
     async def _on_open_run(self, message: OpenRun) -> None:
         """Another run replaces the one on screen (its stream stops with its screen); a dialog
-        still open over it (help, a prompt, the palette) closes first."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, RunScreen):
+        still open over it (help, a prompt, the palette) closes first. Opened from home, it
+        goes over the home screen, which Esc returns to."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, RunScreen | HomeScreen):
             await self.pop_screen()
-        await self.switch_screen(self._run_screen(message.run_id, message.conversation))
+        screen = self._run_screen(message.run_id, message.conversation, message.focus)
+        if isinstance(self.screen, HomeScreen):
+            await self.push_screen(screen)
+        else:
+            await self.switch_screen(screen)
 
     async def on_unmount(self) -> None:
         # Stop the workers first: one waking from a backoff must not find the client
@@ -180,6 +235,9 @@ class ConsoleApp(CrashGuard[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette lists every action that can be done now, with its keys."""
         yield from super().get_system_commands(screen)
+        if isinstance(screen, HomeScreen):
+            yield from screen.commands()
+            return
         try:
             run = self.run_screen
         except LookupError:

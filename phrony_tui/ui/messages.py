@@ -35,12 +35,14 @@ class SnapshotLoaded(Message, bubble=False):
 
 
 class OpenRun(Message):
-    """Open ``run_id`` in place of the current run (its conversation is loaded already)."""
+    """Open ``run_id`` in place of the current run (its conversation is loaded already);
+    ``focus`` names the pause to select first (the inbox row it was opened from)."""
 
-    def __init__(self, run_id: str, conversation: Snapshot) -> None:
+    def __init__(self, run_id: str, conversation: Snapshot, focus: DraftKey | None = None) -> None:
         super().__init__()
         self.run_id = run_id
         self.conversation = conversation
+        self.focus = focus
 
 
 class RunChecked(Message, bubble=False):

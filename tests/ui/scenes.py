@@ -19,6 +19,7 @@ from phrony_tui.sim import SimServer
 from phrony_tui.sim.ids import Clock
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.config import Settings
+from phrony_tui.ui.widgets.header import Place
 from tests.ui.helpers import pause_kind, until
 
 EPOCH = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -250,6 +251,7 @@ def scene_app(scene: Scene) -> Iterator[tuple[ConsoleApp, Callable[[Pilot[None]]
             app = ConsoleApp(
                 PhronyClient(sim.base_url, sim.api_key),
                 run_id,
+                place=Place("env", "127.0.0.1"),  # the simulator's port changes every run
                 settings=Settings(theme=scene.theme),
                 show_event_age=False,
                 steady=True,

@@ -22,6 +22,7 @@ from ...live import Connection, ConnState, Events, LiveFeed, Loaded
 from ...live.feed import POLL_INTERVAL, STALL_TIMEOUT
 from ...live.retry import BACKOFF_BASE
 from ...session import Change
+from ...session.drafts import DraftKey
 from ...session.rebase import Rebaser
 from ..config import Settings
 from ..controller import Controller
@@ -41,6 +42,7 @@ from ..messages import (
 )
 from ..sanitize import one_line, plain
 from ..widgets.composer import Composer
+from ..widgets.header import PlaceHeader
 from ..widgets.left_pane import LeftPane
 from ..widgets.search import SearchInput
 from ..widgets.status_line import StatusLine
@@ -74,8 +76,10 @@ class RunScreen(RunView):
         stall_timeout: float = STALL_TIMEOUT,
         poll_interval: float = POLL_INTERVAL,
         backoff_base: float = BACKOFF_BASE,
+        focus: DraftKey | None = None,
     ) -> None:
         super().__init__()
+        self.focus_first = focus
         self.client = client
         self.run_id = run_id
         self.settings = settings
@@ -99,6 +103,7 @@ class RunScreen(RunView):
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield PlaceHeader(id="place")
         with Horizontal(id="main"):
             yield LeftPane(self.state, id="left")
             with Vertical(id="centre"):
@@ -132,6 +137,9 @@ class RunScreen(RunView):
         self.set_interval(1.0, self._tick)
         self._tick()
         self.call_after_refresh(self._settler.settle)
+        if self.focus_first is not None:
+            self.select_pause(self.focus_first)
+            self.focus_first = None
         if self.composer.pauses:
             self.composer.focus_control()
         else:

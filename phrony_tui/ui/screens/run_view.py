@@ -16,6 +16,7 @@ from textual.widgets import Input, TextArea, Tree
 
 from ...api.models import ItemType
 from ...session import SessionState
+from ...session.drafts import DraftKey
 from ..actions import Situation, Where
 from ..clipboard import exact_step_json
 from ..controller import Controller
@@ -27,6 +28,7 @@ from ..widgets.search import SearchInput
 from ..widgets.status_line import StatusLine
 from ..widgets.timeline import Timeline
 from .detail import StepDetail
+from .home import HomeScreen
 from .prompts import Prompt, copy_or_offer_file
 
 #: Narrower than this, the left pane hides itself (a key shows it again).
@@ -105,6 +107,7 @@ class RunView(Screen[None]):
             files=bool(pause and composer.drafts.files(pause.key)),
             filtered=self.timeline.run_filter is not None,
             typing=isinstance(focused, Input | TextArea),
+            home_below=any(isinstance(s, HomeScreen) for s in self.app.screen_stack),
         )
 
     def _sync_footer(self) -> None:
@@ -234,6 +237,29 @@ class RunView(Screen[None]):
 
     def action_pick_option(self, number: int) -> None:
         self.composer.pick_option(number)
+
+    def select_pause(self, key: DraftKey) -> None:
+        """Select the pause ``key`` (opened from an inbox row) and show its step."""
+        composer = self.composer
+        for _ in range(len(composer.pauses)):
+            if composer.selected_key == key:
+                break
+            composer.select(1)
+        pause = composer.selected
+        if pause is not None and pause.key == key and pause.task is not None:
+            rows = self.timeline.rows
+            if pause.task.item_id in rows:
+                self.timeline.move_to(rows.index(pause.task.item_id), follow=False)
+        self._sync_footer()
+
+    async def action_home(self) -> None:
+        await self.app.run_action("home")
+
+    async def action_back(self) -> None:
+        """Esc: back to the home screen this run was opened from (and only then)."""
+        if not self.situation().home_below:
+            raise SkipAction()
+        await self.app.run_action("home")
 
     def action_focus_composer(self) -> None:
         self.composer.focus_control()

@@ -1,0 +1,89 @@
+"""The home screen's sessions tab against the simulator: pages read as the cursor goes, the
+cursor kept across opening a run, the status filter and the agent scope."""
+
+from __future__ import annotations
+
+import re
+
+from phrony_tui.api import PhronyClient
+from phrony_tui.sim import SimServer
+from phrony_tui.ui.screens.home import HomeScreen
+from phrony_tui.ui.screens.run import RunScreen
+from phrony_tui.ui.session_pages import PAGE
+from tests.conftest import wait_status
+from tests.ui.helpers import screen_text, until
+from tests.ui.home_helpers import home, start, until_home, watched
+
+
+def counts(text: str) -> tuple[int, int] | None:
+    """``shown of total`` as the sessions bar says it."""
+    found = re.search(r"([\d,]+) of ([\d,]+) sessions", text)
+    if found is None:
+        return None
+    shown, total = (int(g.replace(",", "")) for g in found.groups())
+    return shown, total
+
+
+async def test_sessions_load_page_by_page_as_the_cursor_goes(sim: SimServer) -> None:
+    runs = await start(sim, "failing", PAGE + 30)
+    async with PhronyClient(sim.base_url, sim.api_key) as client:
+        await wait_status(client, runs[-1], "Failed")
+    async with home(sim, watched(sim, "failing")) as (app, pilot):
+        await until_home(pilot, app)
+        await pilot.press("s")
+        await until(pilot, lambda: counts(screen_text(app)) is not None, what="first page")
+        shown, total = counts(screen_text(app)) or (0, 0)
+        assert total >= PAGE + 30 and shown == PAGE  # one page only, until asked
+        await pilot.press("end")
+        await until(
+            pilot,
+            lambda: (c := counts(screen_text(app))) is not None and c[0] == c[1],
+            what="every page",
+        )
+        assert "✖ failed" in screen_text(app)
+
+
+async def test_enter_opens_a_session_and_esc_comes_back_to_the_same_row(sim: SimServer) -> None:
+    await start(sim, "failing", 12)
+    async with home(sim, watched(sim, "failing", "approval")) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await pilot.press("s")
+        sessions = screen.sessions
+        await until(pilot, lambda: len(sessions.pages.rows) > 10, what="sessions")
+        await pilot.press("down", "down", "down", "down", "down")
+        key = sessions.row_list.current_key
+        row = next(r for r in sessions.pages.rows if r.session.id == key)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RunScreen), what="the run")
+        assert app.run_screen.run_id == row.session.root_run_id
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), what="home again")
+        assert app.screen is screen and screen.tab == "sessions"
+        assert sessions.row_list.current_key == key
+        assert app.focused is sessions.row_list
+
+
+async def test_the_status_filter_and_the_agent_scope(sim: SimServer) -> None:
+    await start(sim, "failing", 3)
+    await start(sim, "approval", 2)
+    async with home(sim, watched(sim, "failing", "approval")) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await pilot.press("s")
+        await until(pilot, lambda: "Status: All" in screen_text(app), what="all")
+        await until(pilot, lambda: "✖ failed" in screen_text(app) and "◆" in screen_text(app))
+        await pilot.press("f")  # Waiting
+        await until(pilot, lambda: "Status: Waiting" in screen_text(app), what="waiting")
+        await until(pilot, lambda: counts(screen_text(app)) not in (None, (0, 0)))
+        statuses = {r.session.status for r in screen.sessions.pages.rows}
+        assert statuses and all(s.startswith("Waiting") for s in statuses)
+        assert "✖ failed" not in screen_text(app)
+        await pilot.press("f", "f", "f")  # Running, Completed, Failed
+        await until(pilot, lambda: "Status: Failed" in screen_text(app), what="failed")
+        await until(pilot, lambda: "✖ failed" in screen_text(app))
+        assert {r.session.status for r in screen.sessions.pages.rows} == {"Failed"}
+        await pilot.press("A")  # the first agent alone
+        await until(pilot, lambda: "Agent: " + sim.agents["failing"][:8] in screen_text(app))
+        await pilot.press("A")  # the second: no failed session
+        await until(pilot, lambda: "No failed sessions for" in screen_text(app), what="empty")
+        await pilot.press("A")  # all merged again
+        await until(pilot, lambda: "Agent: all agents" in screen_text(app))
