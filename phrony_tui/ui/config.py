@@ -6,6 +6,9 @@ directory (``$XDG_CONFIG_HOME/phrony-tui/config.toml``, by default
 
     theme = "gruvbox"
     confirm_approvals = true
+    notify = "unfocused"          # or "always", "never": bell, desktop notification, title
+    notify_command = ["notify-send", "{title}", "{body}"]   # optional, run without a shell
+    live_runs = 5                 # open runs that stream live; the others are polled
 
     [keys]
     "task.approve" = "ctrl+a"
@@ -21,6 +24,7 @@ import difflib
 import os
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -36,6 +40,9 @@ class Settings(BaseModel):
     theme: str = "textual-dark"
     confirm_approvals: bool = True
     keys: dict[str, str] = Field(default_factory=dict)
+    notify: Literal["unfocused", "always", "never"] = "unfocused"
+    notify_command: list[str] = Field(default_factory=list)
+    live_runs: int = Field(default=5, ge=1, le=50)
 
     @field_validator("keys")
     @classmethod

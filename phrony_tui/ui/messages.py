@@ -35,12 +35,21 @@ class SnapshotLoaded(Message, bubble=False):
 
 
 class OpenRun(Message):
-    """Open ``run_id`` in place of the current run (its conversation is loaded already)."""
+    """Open ``run_id`` beside the runs open already, or show it if it is one of them (its
+    conversation is loaded already)."""
 
     def __init__(self, run_id: str, conversation: Snapshot) -> None:
         super().__init__()
         self.run_id = run_id
         self.conversation = conversation
+
+
+class CloseRun(Message, bubble=False):
+    """Close the open run ``run_id`` (the app asks first if something in it is unsent)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
 
 
 class RunChecked(Message, bubble=False):

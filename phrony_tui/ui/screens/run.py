@@ -38,6 +38,7 @@ from ..messages import (
     UploadDone,
     UploadProgress,
 )
+from ..notify import WaitingChanged, waiting_item
 from ..sanitize import one_line, plain
 from ..widgets.composer import Composer
 from ..widgets.left_pane import LeftPane
@@ -47,6 +48,8 @@ from ..widgets.timeline import Timeline
 from .run_view import RunView, live
 
 RECONCILE_DEBOUNCE = 0.25
+#: How often a run past the live-stream bound fetches its conversation.
+POLLED_EVERY = 5.0
 REDACTED = (
     "This run's timeline is hidden from API clients: its trigger redacts it. Only the runs' "
     "status, tokens and results are shown."
@@ -88,6 +91,11 @@ class RunScreen(RunView):
         self.controller = Controller(client, run_id, self.post_message)
         self._timing = (stall_timeout, poll_interval, backoff_base)
         self.feed = self._new_feed(final=False)
+        #: Past the live-stream bound: the conversation is polled instead.
+        self.polled = False
+        self._poll_timer: Timer | None = None
+        #: The pauses the app was last told about (None: not told yet).
+        self._told: tuple[int, frozenset[str]] | None = None
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -165,8 +173,22 @@ class RunScreen(RunView):
             if began and not self._busy():
                 self.composer.focus_control(unless=self._busy)
             self._sync_footer()
+            self._tell_waiting()
         self.status_line.tick()
         self._settler.added(len(change.items_added))
+
+    def _tell_waiting(self) -> None:
+        """The app hears how many pauses this run has and which began since it last heard:
+        those present when the run first loaded are not news."""
+        pauses = {f"{self.run_id}/{p.key.kind.value}/{p.key.id}": p for p in self.composer.pauses}
+        told = self._told
+        if told is not None and told == (len(pauses), frozenset(pauses)):
+            return
+        self._told = (len(pauses), frozenset(pauses))
+        new = []
+        if told is not None:
+            new = [waiting_item(k, p, self.state) for k, p in pauses.items() if k not in told[1]]
+        self.app.post_message(WaitingChanged(len(pauses), new, source=f"run {self.run_id}"))
 
     def _new_feed(self, *, final: bool) -> LiveFeed:
         stall, poll, backoff = self._timing
@@ -309,9 +331,48 @@ class RunScreen(RunView):
             self._follow(), name="stream", group="stream", exclusive=True
         )
 
+    def set_live(self, live: bool) -> None:
+        """Stream (``live``) or poll: past the bound of live streams a run's stream stops and
+        its conversation is fetched every few seconds; made live again, it reconnects and
+        resynchronizes as after any reconnect."""
+        if live != self.polled:
+            return
+        self.polled = not live
+        if self.polled:
+            if self._feed_worker is not None:
+                self._feed_worker.cancel()
+            self._poll_timer = self.set_interval(POLLED_EVERY, self._poll_now)
+            self._show_polled()
+        else:
+            if self._poll_timer is not None:
+                self._poll_timer.stop()
+                self._poll_timer = None
+            self._start_feed()
+
+    def _show_polled(self) -> None:
+        if not self.is_mounted:
+            return
+        line = self.status_line
+        ended = is_terminal(self.state.status)
+        line.connection = "finished" if ended else "polling"
+        line.detail = "" if ended else "not live"
+        line.retry_at = None if ended else time.monotonic() + POLLED_EVERY
+        line.tick()
+
+    def _poll_now(self) -> None:
+        if not self.polled or is_terminal(self.state.status):
+            return
+        self._show_polled()
+        self.run_worker(
+            self.controller.snapshot(self.rebaser.last_seq), group="poll", exclusive=True
+        )
+
     def action_reconnect(self) -> None:
         """Try the stream now: cut the feed's wait, or start it again after it stopped (a
         refused key that has since been restored, say)."""
+        if self.polled:
+            self._poll_now()
+            return
         stopped = self._feed_worker is not None and self._feed_worker.is_finished
         if stopped and not is_terminal(self.state.status):
             self._start_feed()
@@ -322,12 +383,5 @@ class RunScreen(RunView):
     def _on_run_checked(self, message: RunChecked) -> None:
         if message.conversation is None:
             self.notify(one_line(message.error, 300), severity="error", markup=False)
-        elif self.unsent():
-            self.notify(
-                "You have an unsent draft or attached file here: send or clear it, then open "
-                "the run again.",
-                severity="warning",
-                markup=False,
-            )
         else:
             self.post_message(OpenRun(message.run_id, message.conversation))
