@@ -70,6 +70,7 @@ class RunScreen(RunView):
         stall_timeout: float = STALL_TIMEOUT,
         poll_interval: float = POLL_INTERVAL,
         backoff_base: float = BACKOFF_BASE,
+        polled_every: float = POLLED_EVERY,
     ) -> None:
         super().__init__()
         self.client = client
@@ -93,6 +94,7 @@ class RunScreen(RunView):
         self.feed = self._new_feed(final=False)
         #: Past the live-stream bound: the conversation is polled instead.
         self.polled = False
+        self.polled_every = polled_every
         self._poll_timer: Timer | None = None
         #: The pauses the app was last told about (None: not told yet).
         self._told: tuple[int, frozenset[str]] | None = None
@@ -187,7 +189,13 @@ class RunScreen(RunView):
         self._told = (len(pauses), frozenset(pauses))
         new = []
         if told is not None:
-            new = [waiting_item(k, p, self.state) for k, p in pauses.items() if k not in told[1]]
+            # A run waits for a reply again and again: each wait is its own notification.
+            again = f"@{self.state.last_ordinal()}"
+            new = [
+                waiting_item(k if p.task else k + again, p, self.state)
+                for k, p in pauses.items()
+                if k not in told[1]
+            ]
         self.app.post_message(WaitingChanged(len(pauses), new, source=f"run {self.run_id}"))
 
     def _new_feed(self, *, final: bool) -> LiveFeed:
@@ -341,7 +349,7 @@ class RunScreen(RunView):
         if self.polled:
             if self._feed_worker is not None:
                 self._feed_worker.cancel()
-            self._poll_timer = self.set_interval(POLLED_EVERY, self._poll_now)
+            self._poll_timer = self.set_interval(self.polled_every, self._poll_now)
             self._show_polled()
         else:
             if self._poll_timer is not None:
@@ -356,7 +364,7 @@ class RunScreen(RunView):
         ended = is_terminal(self.state.status)
         line.connection = "finished" if ended else "polling"
         line.detail = "" if ended else "not live"
-        line.retry_at = None if ended else time.monotonic() + POLLED_EVERY
+        line.retry_at = None if ended else time.monotonic() + self.polled_every
         line.tick()
 
     def _poll_now(self) -> None:

@@ -31,11 +31,11 @@ class Choice:
 def label(entry: RunEntry) -> Content:
     """One line per run; everything in it is sanitized text, never markup."""
     mark = "▶" if entry.current else " "
-    pending = f"{entry.pending} pending" if entry.pending else "nothing pending"
-    draft = " · unsent draft" if entry.unsent else ""
+    pending = f"{entry.pending} pending" if entry.pending else "no task"
+    draft = " · draft" if entry.unsent else ""
     return Content(
-        f"{mark} {entry.title:<24} {one_line(entry.run_id, 40):<36} "
-        f"{entry.status or '…':<20} {pending:<16} {entry.streaming}{draft}"
+        f"{mark} {entry.title[:22]:<22} {one_line(entry.run_id, 36):<36} "
+        f"{(entry.status or '…')[:19]:<19} {pending:<10} {entry.streaming}{draft}"
     )
 
 
