@@ -106,7 +106,6 @@ async def test_closing_the_run_on_screen_shows_the_one_viewed_before(sim: SimSer
 async def test_quit_asks_when_any_open_run_has_an_unsent_draft(sim: SimServer) -> None:
     other = await _start(sim, "forms")
     async with console(sim, "chat") as (app, pilot):
-        first = app.run_id
         await _draft(pilot, app, "not sent yet")
         await _open(pilot, app, other)
         assert not app.run_screen.unsent()  # the run on screen has nothing unsent
