@@ -3,7 +3,8 @@ request (method, path, status, milliseconds, bytes, retry number) and per stream
 end, so a person can see what a command did without a proxy.
 
 It sits in the transport, under the client: the ``X-API-Key`` header is never read here, and
-with ``--log-bodies`` the key and file contents (the upload PUT) are redacted.
+with ``--log-bodies`` the key and file contents (the upload PUT) are redacted. The console keeps
+the same lines, as records, in memory (``RecentRequests``) for its "API log": never a body.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import contextvars
 import sys
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from typing import TextIO
 
 import httpx
@@ -22,15 +25,63 @@ ATTEMPT: contextvars.ContextVar[int] = contextvars.ContextVar("attempt", default
 BODY_LIMIT = 2000
 
 
-class RequestLog:
-    """Where log lines go: standard error, a file, or both."""
+#: How many requests the console keeps for its API log.
+RECENT_LIMIT = 500
 
-    def __init__(self, sinks: list[TextIO], bodies: bool, secrets: Iterable[str]) -> None:
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One line of the log as a record: a request, a stream connect or a stream end."""
+
+    at: float  # time.time()
+    method: str
+    path: str
+    status: int | None = None
+    ms: float | None = None
+    size: int | None = None
+    retry: int = 0
+    note: str = ""
+
+
+class RecentRequests:
+    """The last ``limit`` requests, oldest first; ``total`` counts every one ever added (so a
+    reader knows how many arrived since it last looked)."""
+
+    def __init__(self, limit: int = RECENT_LIMIT) -> None:
+        self._entries: deque[Request] = deque(maxlen=limit)
+        self.total = 0
+
+    def add(self, entry: Request) -> None:
+        self._entries.append(entry)
+        self.total += 1
+
+    def entries(self) -> list[Request]:
+        return list(self._entries)
+
+
+class RequestLog:
+    """Where log lines go: standard error, a file, both, or only the records in memory."""
+
+    def __init__(
+        self,
+        sinks: list[TextIO],
+        bodies: bool,
+        secrets: Iterable[str],
+        recent: RecentRequests | None = None,
+    ) -> None:
         self.sinks = sinks
-        self.bodies = bodies
+        self.bodies = bodies and bool(sinks)
         self.secrets = [s for s in secrets if s]
+        self.recent = recent
+
+    def record(self, entry: Request, line: str) -> None:
+        if self.recent is not None:
+            self.recent.add(entry)
+        self.write(line)
 
     def write(self, line: str) -> None:
+        if not self.sinks:
+            return
         from ..crash import redact
         from ..text import one_line
 
@@ -69,11 +120,14 @@ class _CountingStream(httpx.AsyncByteStream):
 
 
 class _Done:
-    def __init__(self, log: RequestLog, head: str, start: float, request: httpx.Request) -> None:
+    def __init__(
+        self, log: RequestLog, head: str, start: float, request: httpx.Request, entry: Request
+    ) -> None:
         self.log = log
         self.head = head
         self.start = start
         self.request = request
+        self.entry = entry
         self.size = 0
         self.kept = b""
         self.closed = False
@@ -83,7 +137,17 @@ class _Done:
             return
         self.closed = True
         ms = (time.monotonic() - self.start) * 1000
-        self.log.write(f"{self.head} {ms:.0f}ms {self.size}B")
+        entry = Request(
+            time.time(),
+            self.entry.method,
+            self.entry.path,
+            self.entry.status,
+            ms,
+            self.size,
+            self.entry.retry,
+            self.entry.note,
+        )
+        self.log.record(entry, f"{self.head} {ms:.0f}ms {self.size}B")
         self.log.body("response", self.request, self.kept)
 
 
@@ -107,14 +171,30 @@ class LoggingTransport(httpx.AsyncBaseTransport):
             response = await self.inner.handle_async_request(request)
         except httpx.HTTPError as exc:
             ms = (time.monotonic() - start) * 1000
-            self.log.write(f"{head} failed {type(exc).__name__} {ms:.0f}ms{retry}")
+            failed = f"failed {type(exc).__name__}"
+            entry = Request(time.time(), request.method, path, None, ms, None, attempt, failed)
+            self.log.record(entry, f"{head} {failed} {ms:.0f}ms{retry}")
             raise
         kind = response.headers.get("Content-Type", "")
-        line = f"{head} {response.status_code}{retry}"
+        status = response.status_code
+        line = f"{head} {status}{retry}"
+        entry = Request(time.time(), request.method, path, status, retry=attempt)
         if kind.startswith("text/event-stream"):
-            self.log.write(f"{line} stream connected")
+            connected = Request(
+                time.time(),
+                request.method,
+                path,
+                status,
+                (time.monotonic() - start) * 1000,
+                retry=attempt,
+                note="stream connected",
+            )
+            self.log.record(connected, f"{line} stream connected")
             line = f"{head} stream ended"
-        done = _Done(self.log, line, start, request)
+            entry = Request(
+                time.time(), request.method, path, status, retry=attempt, note="stream ended"
+            )
+        done = _Done(self.log, line, start, request, entry)
         if isinstance(response.stream, httpx.AsyncByteStream):
             response.stream = _CountingStream(response.stream, done)
         else:
@@ -134,9 +214,15 @@ def _read(request: httpx.Request) -> bool:
 
 
 def log_transport(
-    *, debug: bool, path: str | None, bodies: bool, secrets: Iterable[str]
+    *,
+    debug: bool,
+    path: str | None,
+    bodies: bool,
+    secrets: Iterable[str],
+    recent: RecentRequests | None = None,
 ) -> httpx.AsyncBaseTransport | None:
-    """A transport that logs, or None (the client's own) when no log was asked for."""
+    """A transport that logs (and keeps the records in ``recent``), or None (the client's
+    own) when neither was asked for."""
     sinks: list[TextIO] = []
     if debug:
         sinks.append(sys.stderr)
@@ -147,6 +233,7 @@ def log_transport(
             sinks.append(open(path, "a", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
         except OSError as exc:
             raise CommandError(f"cannot open the log file {path}: {exc.strerror}", USAGE) from None
-    if not sinks:
+    if not sinks and recent is None:
         return None
-    return LoggingTransport(httpx.AsyncHTTPTransport(), RequestLog(sinks, bodies, secrets))
+    log = RequestLog(sinks, bodies, secrets, recent)
+    return LoggingTransport(httpx.AsyncHTTPTransport(), log)

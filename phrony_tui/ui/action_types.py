@@ -25,6 +25,8 @@ class Where(Enum):
     HELP = "Help"
     QUIT = "Quit confirmation"
     NEW_RUN = "New run form"
+    SWITCHER = "Open runs"
+    API_LOG = "API log"
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,26 @@ ACTIONS: tuple[Action, ...] = (
         when=lambda s: s.pause == "reply" and s.files,
     ),
     A(
+        "app.runs",
+        "ctrl+t",
+        "switch_runs",
+        "Runs",
+        "the open runs: switch to one, or close one",
+        W.ANYWHERE,
+        show=False,
+        palette=True,
+    ),
+    A(
+        "app.api_log",
+        "f12",
+        "api_log",
+        "API log",
+        "the API log: this console's recent HTTP requests",
+        W.ANYWHERE,
+        show=False,
+        palette=True,
+    ),
+    A(
         "app.toggle_pane",
         "ctrl+l",
         "toggle_pane",
@@ -189,7 +209,17 @@ ACTIONS: tuple[Action, ...] = (
         "o",
         "open_run",
         "Open run",
-        "open a run by id (of this session: filter to it; another: open it here)",
+        "open a run by id (of this session: filter to it; another: open it too)",
+        W.RUN,
+        show=False,
+        palette=True,
+    ),
+    A(
+        "app.close_run",
+        "X",
+        "close_run",
+        "Close run",
+        "close this run (asks first if something is unsent)",
         W.RUN,
         show=False,
         palette=True,
@@ -299,6 +329,10 @@ ACTIONS: tuple[Action, ...] = (
     A("detail.copy", "y", "copy", "Copy JSON", "copy the step's JSON", W.DETAIL),
     A("detail.close", "escape,q", "dismiss", "Close", "close", W.DETAIL),
     A("help.close", "escape,q,question_mark,f1", "dismiss", "Close", "close this help", W.HELP),
+    A("switcher.open", "enter", "select", "Switch", "show the highlighted run", W.SWITCHER),
+    A("switcher.close", "x,delete", "close_run", "Close", "close the highlighted run", W.SWITCHER),
+    A("switcher.cancel", "escape", "cancel", "Back", "back to the run on screen", W.SWITCHER),
+    A("api_log.close", "escape,q", "dismiss", "Close", "close the API log", W.API_LOG),
     A("quit.yes", "y", "answer(True)", "Quit", "quit and lose what is unsent", W.QUIT),
     A("quit.no", "n,escape", "answer(False)", "Stay", "stay", W.QUIT),
     # The "New run" form.
@@ -331,5 +365,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
 )
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
+#: Actions of the app itself (bound on it, so they work on every screen).
+APP_WIDE = ("app.help", "app.quit", "app.runs", "app.api_log")
 #: Bindings that are not ours but worth listing in help (Textual's own).
 BUILTIN = {"command_palette": ("ctrl+p", "command palette: every action, the themes")}

@@ -11,24 +11,29 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..api import PhronyClient
 from ..api.compact import Snapshot
+from ..commands.httplog import RecentRequests
 from ..inbox.agents import WatchedAgent
 from ..session.drafts import DraftKey
 from .actions import ACTIONS, Where
 from .config import Settings
 from .crash import CrashGuard
 from .keys import KeyLabels, binding
-from .messages import OpenRun
+from .messages import CloseRun, OpenRun
+from .notify import Notifier, WaitingChanged
+from .open_runs import OpenRuns
 from .sanitize import one_line
+from .screens.api_log import ApiLog
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
 from .screens.quit import QuitConfirm
 from .screens.run import RunScreen
+from .screens.switcher import Choice, CloseConfirm, RunSwitcher
 from .widgets.composer import Composer
 from .widgets.header import Place
 from .widgets.status_line import StatusLine
@@ -45,12 +50,18 @@ def styles_path() -> Path:
 
 
 class ConsoleApp(CrashGuard[None]):
-    """``phrony-tui RUN_ID``: opens the run's screen; "open run by id" replaces it. With no
-    run id, the home screen (inbox and sessions of ``agents``)."""
+    """``phrony-tui RUN_ID``: opens the run's screen; "open run by id" opens another beside
+    it (``OpenRuns``), the switcher goes from one to the other. With no run id, the home
+    screen (inbox and sessions of ``agents``), which every run screen can go back to."""
 
     TITLE = "phrony-tui"
     CSS_PATH = str(styles_path())
-    BINDINGS: ClassVar[list[BindingType]] = [binding("app.help"), binding("app.quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        binding("app.help"),
+        binding("app.quit"),
+        binding("app.runs"),
+        binding("app.api_log"),
+    ]
     ENABLE_COMMAND_PALETTE = True
     #: The screen each open run gets (a benchmark probe substitutes its own).
     run_screen_class: type[RunScreen] = RunScreen
@@ -71,6 +82,7 @@ class ConsoleApp(CrashGuard[None]):
         show_event_age: bool = True,
         close_client: bool = True,
         steady: bool = False,
+        requests: RecentRequests | None = None,
         **run_options: Any,
     ) -> None:
         super().__init__()
@@ -85,6 +97,10 @@ class ConsoleApp(CrashGuard[None]):
         self.place = place or Place.of(profile, client.base_url)
         self._home_args = (profile, config_file)
         self._home: HomeScreen | None = None
+        #: What the client's request log kept (the API log), if it keeps one.
+        self.requests = requests
+        self.runs = OpenRuns(self, self._run_screen, self.settings.live_runs)
+        self.notifier = Notifier(self, self.settings.notify, self.settings.notify_command)
 
     # --- the open run -----------------------------------------------------------------------
 
@@ -118,11 +134,7 @@ class ConsoleApp(CrashGuard[None]):
 
     def secrets(self) -> list[str]:
         """Unsent drafts of every open run stay out of a crash report."""
-        drafts: list[str] = []
-        for screen in self.screen_stack:
-            if isinstance(screen, RunScreen):
-                drafts += screen.composer.secrets()
-        return [*super().secrets(), *drafts]
+        return [*super().secrets(), *self.runs.secrets()]
 
     def _run_screen(
         self, run_id: str, initial: Snapshot | None, focus: DraftKey | None = None
@@ -149,18 +161,19 @@ class ConsoleApp(CrashGuard[None]):
         return self._home
 
     async def action_home(self) -> None:
-        """Back down to the home screen (a run with something unsent stays), or up to it."""
+        """To the home screen: the runs stay open (installed), streaming or polled, and the
+        switcher goes back to them. A run opened first (``phrony-tui RUN_ID``) gives its place
+        to home, so the runs opened from there go over it."""
         home = self.home_screen
+        while len(self.screen_stack) > 1 and isinstance(self.screen, ModalScreen):
+            await self.pop_screen()
         if home not in self.screen_stack:
-            await self.push_screen(home)
+            if isinstance(self.screen, RunScreen):
+                await self.switch_screen(home)
+            else:
+                await self.push_screen(home)
             return
         while self.screen is not home:
-            if isinstance(self.screen, RunScreen) and self.screen.unsent():
-                self.notify(
-                    "This run has an unsent draft or attached file: send or clear it first.",
-                    severity="warning",
-                )
-                return
             await self.pop_screen()
 
     async def on_mount(self) -> None:
@@ -180,22 +193,27 @@ class ConsoleApp(CrashGuard[None]):
         if run_id is None:
             await self.push_screen(self.home_screen)
         else:
-            await self.push_screen(self._run_screen(run_id, initial))
+            await self.runs.open(run_id, initial)
 
     @on(OpenRun)
     async def _on_open_run(self, message: OpenRun) -> None:
-        """Another run replaces the one on screen (its stream stops with its screen); a dialog
-        still open over it (help, a prompt, the palette) closes first. Opened from home, it
-        goes over the home screen, which Esc returns to."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, RunScreen | HomeScreen):
-            await self.pop_screen()
-        screen = self._run_screen(message.run_id, message.conversation, message.focus)
-        if isinstance(self.screen, HomeScreen):
-            await self.push_screen(screen)
-        else:
-            await self.switch_screen(screen)
+        """Another run opens beside the ones open (or shows, if open already); a dialog still
+        open over the current one (help, a prompt, the palette) closes first. Opened from
+        home, it goes over the home screen, which Esc returns to."""
+        await self.runs.open(message.run_id, message.conversation, message.focus)
+
+    @on(CloseRun)
+    def _on_close_run(self, message: CloseRun) -> None:
+        screen = self.runs.find(message.run_id)
+        if screen is not None:
+            self.close_run(screen)
+
+    @on(WaitingChanged)
+    def _on_waiting(self, message: WaitingChanged) -> None:
+        self.notifier.changed(message)
 
     async def on_unmount(self) -> None:
+        self.notifier.close()
         # Stop the workers first: one waking from a backoff must not find the client
         # closed under it.
         for worker in list(self.workers):
@@ -207,6 +225,42 @@ class ConsoleApp(CrashGuard[None]):
 
     # --- app-wide actions -------------------------------------------------------------------
 
+    def action_switch_runs(self) -> None:
+        if isinstance(self.screen, RunSwitcher):
+            return
+
+        async def chosen(choice: Choice | None) -> None:
+            screen = self.runs.find(choice.run_id) if choice else None
+            if choice is None or screen is None:
+                return
+            if choice.close:
+                self.close_run(screen)
+            else:
+                await self.runs.show(screen)
+
+        self.push_screen(RunSwitcher(self.runs.entries(), self.keys), chosen)
+
+    def close_run(self, screen: RunScreen) -> None:
+        """Close a run, asking first if it holds something unsent; the last one stays."""
+
+        async def close(yes: bool | None = True) -> None:
+            if yes and not await self.runs.close(screen):
+                self.notify(
+                    f"This is the only open run: {self.keys('app.quit')} quits.", markup=False
+                )
+            elif yes:
+                self.notifier.forget(f"run {screen.run_id}")
+
+        if screen.is_mounted and screen.unsent():
+            what = "An unsent draft, an attached file, or an upload or send in progress"
+            self.push_screen(CloseConfirm(what, self.keys), close)
+        else:
+            self.call_next(close)
+
+    def action_api_log(self) -> None:
+        if not isinstance(self.screen, ApiLog):
+            self.push_screen(ApiLog(self.requests, self.keys))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -217,10 +271,7 @@ class ConsoleApp(CrashGuard[None]):
         if isinstance(self.screen, QuitConfirm):
             self.exit()
             return
-        try:
-            unsent = self.run_screen.unsent()
-        except LookupError:
-            unsent = False
+        unsent = self.runs.unsent()
         if not unsent:
             self.exit()
             return
@@ -230,6 +281,9 @@ class ConsoleApp(CrashGuard[None]):
                 self.exit()
 
         what = "An unsent draft, an attached file, or an upload or send in progress"
+        if len(self.runs) > 1:
+            where = ", ".join(one_line(s.run_id, 40) for s in unsent[:3])
+            what += f" (in run {where})" if len(unsent) == 1 else f" (in runs {where})"
         self.push_screen(QuitConfirm(what, self.keys), answered)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -249,7 +303,7 @@ class ConsoleApp(CrashGuard[None]):
             if entry.when is not None and not entry.when(situation):
                 continue
             name = entry.action.split("(")[0]
-            callback = getattr(run, f"action_{name}", None)
+            callback = getattr(run, f"action_{name}", None) or getattr(self, f"action_{name}", None)
             if callback is not None:
                 title = entry.description[:1].upper() + entry.description[1:]
                 yield SystemCommand(title, self.keys(entry.id), callback)

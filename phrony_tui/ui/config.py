@@ -6,6 +6,9 @@ directory (``$XDG_CONFIG_HOME/phrony-tui/config.toml``, by default
 
     theme = "gruvbox"
     confirm_approvals = true
+    notify = "unfocused"          # or "always", "never": bell, desktop notification, title
+    notify_command = ["notify-send", "{title}", "{body}"]   # optional, run without a shell
+    live_runs = 5                 # open runs that stream live; the others are polled
 
     poll_interval = 5.0
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -49,6 +53,9 @@ class Settings(BaseModel):
     keys: dict[str, str] = Field(default_factory=dict)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
     poll_interval: PollInterval = 5.0
+    notify: Literal["unfocused", "always", "never"] = "unfocused"
+    notify_command: list[str] = Field(default_factory=list)
+    live_runs: int = Field(default=5, ge=1, le=50)
 
     @field_validator("keys")
     @classmethod

@@ -50,8 +50,18 @@ def open_console(
         except ConsoleError as exc:
             say(f"phrony-tui: {exc}")
             return exc.code
+    from ..commands.httplog import RecentRequests, log_transport
+
+    requests = RecentRequests()
+    transport = log_transport(debug=False, path=None, bodies=False, secrets=[key], recent=requests)
     app = ConsoleApp(
-        PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http, manage_gc=True),
+        PhronyClient(
+            base_url,
+            api_key,
+            allow_insecure_http=allow_insecure_http,
+            manage_gc=True,
+            transport=transport,
+        ),
         run_id.strip() if run_id is not None else None,
         agents=watched_agents(settings, profile, agents),
         place=Place.of(profile, client.base_url, from_flags=from_flags),
@@ -59,6 +69,7 @@ def open_console(
         config_file=str(config_path(config)),
         settings=settings,
         initial=conversation,
+        requests=requests,
     )
     secrets = [key, os.environ.get(ENV_KEY, "")]
     try:

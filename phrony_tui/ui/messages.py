@@ -35,14 +35,23 @@ class SnapshotLoaded(Message, bubble=False):
 
 
 class OpenRun(Message):
-    """Open ``run_id`` in place of the current run (its conversation is loaded already);
-    ``focus`` names the pause to select first (the inbox row it was opened from)."""
+    """Open ``run_id`` beside the runs open already, or show it if it is one of them (its
+    conversation is loaded already); ``focus`` names the pause to select first (the inbox row
+    it was opened from)."""
 
     def __init__(self, run_id: str, conversation: Snapshot, focus: DraftKey | None = None) -> None:
         super().__init__()
         self.run_id = run_id
         self.conversation = conversation
         self.focus = focus
+
+
+class CloseRun(Message, bubble=False):
+    """Close the open run ``run_id`` (the app asks first if something in it is unsent)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
 
 
 class RunChecked(Message, bubble=False):

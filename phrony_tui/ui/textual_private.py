@@ -4,6 +4,9 @@ Textual version is pinned in ``pyproject.toml``; after an upgrade, this is the f
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.app import App
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
@@ -35,3 +38,15 @@ def input_suggestion(field: Input) -> str:
     """The completion an ``Input`` shows greyed out: Tab accepts it as → does, and Textual
     exposes it only to its own cursor-right action."""
     return field._suggestion
+
+
+def write_to_terminal(app: App[Any], data: str) -> bool:
+    """Write an escape sequence (a notification, the window title) to the terminal as
+    Textual writes its own (``App.bell`` and the clipboard do the same); there is no public
+    way to. False when there is no terminal (the app is not running)."""
+    driver = app._driver
+    if driver is None:
+        return False
+    driver.write(data)
+    driver.flush()
+    return True

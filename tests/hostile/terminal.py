@@ -26,8 +26,12 @@ from pathlib import Path
 from types import TracebackType
 
 #: What Textual writes itself, as seen in a run against the simulator: colours and cursor
-#: moves, private modes on and off, mode queries, the keyboard protocol, and the pointer shape.
-OWN_SEQUENCES = re.compile(rb"\x1b\[[?<>]?[0-9;]*\$?[mHhlpu]|\x1b\]22;[a-z-]+\x07")
+#: moves, private modes on and off, mode queries, the keyboard protocol, and the pointer shape;
+#: and the console's window title (the waiting count, no server text), pushed and popped.
+OWN_SEQUENCES = re.compile(
+    rb"\x1b\[[?<>]?[0-9;]*\$?[mHhlpu]|\x1b\]22;[a-z-]+\x07"
+    rb"|\x1b\[2[23];0t|\x1b\]2;(\([0-9]+\) )?phrony-tui\x07"
+)
 #: Left once Textual's own sequences are taken out, none of these may be written: C0 but
 #: carriage return and newline, ESC in particular; DEL; C1; bidi controls.
 FORBIDDEN = re.compile(

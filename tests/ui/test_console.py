@@ -228,7 +228,9 @@ async def test_step_detail_copy_and_help(sim: SimServer) -> None:
         await shows(pilot, app, '"type": "llm_request_prepared"')
         await pilot.press("escape", "question_mark")
         await until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
-        await shows(pilot, app, "timeline.latest", "task.approve")
+        await shows(pilot, app, "app.quit", "task.approve")
+        await pilot.press("end")  # the last sections are below the first page
+        await shows(pilot, app, "quit.no")
         await pilot.press("escape", "/", *"telegram")
         await until(pilot, lambda: app.run_screen.query_one(Timeline).current_id is not None)
         current = app.state.items[app.run_screen.query_one(Timeline).current_id or ""]

@@ -160,29 +160,26 @@ async def test_open_run_by_id_from_the_palette_filters_to_that_run(sim: SimServe
         assert received(sim, app.run_id) == []  # browsing sends nothing
 
 
-async def test_open_run_by_id_opens_another_run_once_no_draft_is_left(sim: SimServer) -> None:
+async def test_open_run_by_id_opens_another_run_beside_the_one_with_a_draft(
+    sim: SimServer,
+) -> None:
     async with PhronyClient(sim.base_url, sim.api_key) as client:
         other = await client.start_run(sim.agents["forms"])
     async with console(sim, "chat") as (app, pilot):
+        first = app.run_id
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="the reply box")
         await pilot.press(*"unsent words")
-
-        async def open_other() -> None:
-            app.run_screen.action_open_run()
-            await until(pilot, lambda: isinstance(app.screen, Prompt), what="the run id prompt")
-            await pilot.press(*other.run_id, "enter")
-
-        await open_other()
-        await until(pilot, lambda: any("unsent draft" in m for m in notices(app)))
-        assert app.is_running and app.run_screen.query_one(ReplyArea).text == "unsent words"
-        app.composer.focus_control()
-        await until(pilot, lambda: isinstance(app.focused, ReplyArea))
-        await pilot.press(*["backspace"] * len("unsent words"))
-        await until(pilot, lambda: not app.composer.has_unsent(), what="the draft cleared")
-        await open_other()
+        app.run_screen.action_open_run()
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="the run id prompt")
+        await pilot.press(*other.run_id, "enter")
         await until(pilot, lambda: app.run_id == other.run_id, what="the console to switch")
         # The other run is loaded and live: its first form is what the composer offers.
         await until(pilot, lambda: pause_kind(app) == "multi_option", what="the other run")
+        # The first run is still open, its draft kept.
+        assert [s.run_id for s in app.runs] == [first, other.run_id]
+        first_screen = app.runs.find(first)
+        assert first_screen is not None
+        assert first_screen.query_one(ReplyArea).text == "unsent words"
 
 
 async def test_a_draft_for_a_task_that_ended_elsewhere_does_not_block_opening_a_run(

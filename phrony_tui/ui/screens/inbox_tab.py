@@ -26,6 +26,7 @@ from ...live.describe import describe
 from ...session import InvalidAnswerError, build_answer
 from ..ages import ago
 from ..keys import KeyLabels
+from ..notify import WaitingChanged, WaitingItem
 from ..palette import palette_of
 from ..sanitize import one_line, to_json
 from ..widgets.header import set_waiting
@@ -42,8 +43,20 @@ ARGUMENTS_LIMIT = 4000
 
 def announce(app: App[Any], count: int, new_rows: Sequence[InboxRow]) -> None:
     """The one place the inbox tells the console how many pauses wait and which are new:
-    the header and the title show the count; notifications hook in here."""
+    the header shows the count, the app's notifier rings for the new ones. A task's key is
+    the one its run's screen uses, so a task seen by both is announced once."""
     set_waiting(app, count)
+    new = [
+        WaitingItem(
+            f"{row.root_run_id}/task/{row.task.id}"
+            if row.task is not None
+            else f"{row.root_run_id}/{row.kind}/{row.run_id}",
+            f"{row.run_label or row.agent.label} needs you",
+            f"{_kind(row)}: {row.title}",
+        )
+        for row in new_rows
+    ]
+    app.post_message(WaitingChanged(count, new, source="inbox"))
 
 
 class InboxChanged(Message, bubble=False):

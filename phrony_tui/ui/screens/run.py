@@ -3,7 +3,6 @@ stream worker. Each open run is a ``RunScreen`` with its own state, drafts and s
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 
@@ -20,6 +19,7 @@ from ...api.heap import Settler
 from ...api.models import is_terminal
 from ...live import Connection, ConnState, Events, LiveFeed, Loaded
 from ...live.feed import POLL_INTERVAL, STALL_TIMEOUT
+from ...live.pacing import Pacer
 from ...live.retry import BACKOFF_BASE
 from ...session import Change
 from ...session.drafts import DraftKey
@@ -40,6 +40,7 @@ from ..messages import (
     UploadDone,
     UploadProgress,
 )
+from ..notify import PauseNews
 from ..sanitize import one_line, plain
 from ..widgets.composer import Composer
 from ..widgets.header import PlaceHeader
@@ -50,12 +51,8 @@ from ..widgets.timeline import Timeline
 from .run_view import RunView, live
 
 RECONCILE_DEBOUNCE = 0.25
-#: A batch of this many events means the run floods: for ``FLOOD_HOLD`` seconds the screen
-#: then takes a batch at most every ``FLOOD_INTERVAL`` seconds, so the time goes to reading
-#: rather than to frames nobody can read (a trickle of events is shown as each arrives).
-FLOOD_BATCH = 64
-FLOOD_INTERVAL = 0.05
-FLOOD_HOLD = 0.5
+#: How often a run past the live-stream bound fetches its conversation.
+POLLED_EVERY = 5.0
 REDACTED = (
     "This run's timeline is hidden from API clients: its trigger redacts it. Only the runs' "
     "status, tokens and results are shown."
@@ -77,6 +74,7 @@ class RunScreen(RunView):
         poll_interval: float = POLL_INTERVAL,
         backoff_base: float = BACKOFF_BASE,
         focus: DraftKey | None = None,
+        polled_every: float = POLLED_EVERY,
     ) -> None:
         super().__init__()
         self.focus_first = focus
@@ -99,6 +97,12 @@ class RunScreen(RunView):
         self.controller = Controller(client, run_id, self.post_message)
         self._timing = (stall_timeout, poll_interval, backoff_base)
         self.feed = self._new_feed(final=False)
+        #: Past the live-stream bound: the conversation is polled instead.
+        self.polled = False
+        self.polled_every = polled_every
+        self._poll_timer: Timer | None = None
+        #: The pauses the app was last told about (None: not told yet).
+        self._news = PauseNews(run_id)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -180,6 +184,9 @@ class RunScreen(RunView):
             if began and not self._busy():
                 self.composer.focus_control(unless=self._busy)
             self._sync_footer()
+            news = self._news.changed(self.composer.pauses, self.state)
+            if news is not None:
+                self.app.post_message(news)
         self.status_line.tick()
         self._settler.added(len(change.items_added))
 
@@ -198,7 +205,7 @@ class RunScreen(RunView):
         """The stream worker's pump: each update goes to the screen as a message, and the next
         one is pulled only once a batch of events has been applied (back-pressure: what
         arrives meanwhile waits in the feed as one batch)."""
-        paced_until = 0.0
+        pacer = Pacer()
         async with contextlib.aclosing(self.feed.updates()) as updates:
             async for update in updates:
                 posted = time.monotonic()
@@ -207,10 +214,7 @@ class RunScreen(RunView):
                     return
                 if isinstance(update, Events):
                     await message.applied.wait()
-                    if len(update.events) >= FLOOD_BATCH:
-                        paced_until = posted + FLOOD_HOLD
-                    if posted < paced_until:
-                        await asyncio.sleep(posted + FLOOD_INTERVAL - time.monotonic())
+                    await pacer.wait(len(update.events), posted)
 
     @on(FeedUpdate)
     def _on_feed(self, message: FeedUpdate) -> None:
@@ -330,9 +334,48 @@ class RunScreen(RunView):
             self._follow(), name="stream", group="stream", exclusive=True
         )
 
+    def set_live(self, live: bool) -> None:
+        """Stream (``live``) or poll: past the bound of live streams a run's stream stops and
+        its conversation is fetched every few seconds; made live again, it reconnects and
+        resynchronizes as after any reconnect."""
+        if live != self.polled:
+            return
+        self.polled = not live
+        if self.polled:
+            if self._feed_worker is not None:
+                self._feed_worker.cancel()
+            self._poll_timer = self.set_interval(self.polled_every, self._poll_now)
+            self._show_polled()
+        else:
+            if self._poll_timer is not None:
+                self._poll_timer.stop()
+                self._poll_timer = None
+            self._start_feed()
+
+    def _show_polled(self) -> None:
+        if not self.is_mounted:
+            return
+        line = self.status_line
+        ended = is_terminal(self.state.status)
+        line.connection = "finished" if ended else "polling"
+        line.detail = "" if ended else "not live"
+        line.retry_at = None if ended else time.monotonic() + self.polled_every
+        line.tick()
+
+    def _poll_now(self) -> None:
+        if not self.polled or is_terminal(self.state.status):
+            return
+        self._show_polled()
+        self.run_worker(
+            self.controller.snapshot(self.rebaser.last_seq), group="poll", exclusive=True
+        )
+
     def action_reconnect(self) -> None:
         """Try the stream now: cut the feed's wait, or start it again after it stopped (a
         refused key that has since been restored, say)."""
+        if self.polled:
+            self._poll_now()
+            return
         stopped = self._feed_worker is not None and self._feed_worker.is_finished
         if stopped and not is_terminal(self.state.status):
             self._start_feed()
@@ -343,12 +386,5 @@ class RunScreen(RunView):
     def _on_run_checked(self, message: RunChecked) -> None:
         if message.conversation is None:
             self.notify(one_line(message.error, 300), severity="error", markup=False)
-        elif self.unsent():
-            self.notify(
-                "You have an unsent draft or attached file here: send or clear it, then open "
-                "the run again.",
-                severity="warning",
-                markup=False,
-            )
         else:
             self.post_message(OpenRun(message.run_id, message.conversation))

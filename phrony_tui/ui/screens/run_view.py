@@ -17,10 +17,11 @@ from textual.widgets import Input, TextArea, Tree
 from ...api.models import ItemType
 from ...session import SessionState
 from ...session.drafts import DraftKey
-from ..actions import Situation, Where
+from ..actions import APP_WIDE, Situation, Where
 from ..clipboard import exact_step_json
 from ..controller import Controller
 from ..keys import KeyLabels, bindings, by_action
+from ..messages import CloseRun
 from ..sanitize import one_line
 from ..widgets.composer import Composer
 from ..widgets.left_pane import LeftPane
@@ -59,7 +60,7 @@ class RunView(Screen[None]):
     BINDINGS = [
         b
         for b in bindings(Where.ANYWHERE, Where.RUN)
-        if isinstance(b, Binding) and b.id not in ("app.help", "app.quit")
+        if isinstance(b, Binding) and b.id not in APP_WIDE
     ]
     AUTO_FOCUS = None
 
@@ -309,9 +310,12 @@ class RunView(Screen[None]):
         if not self.composer.remove_last_file():
             raise SkipAction()
 
+    def action_close_run(self) -> None:
+        self.app.post_message(CloseRun(self.run_id))
+
     def action_open_run(self) -> None:
-        """A run of this session shows in the timeline; any other run replaces this one
-        once it has loaded (and only with nothing unsent)."""
+        """A run of this session shows in the timeline; any other run opens beside this one
+        once it has loaded (this one stays open, drafts and all)."""
 
         def chosen(run_id: str | None) -> None:
             run_id = (run_id or "").strip()

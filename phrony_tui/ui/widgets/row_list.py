@@ -81,15 +81,18 @@ class RowList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[str, int, bool, bool, int], Strip] = LRUCache(1024)
         self._generation = 0
         self._last_key: str | None = None
+        #: Whether the person moved the cursor: until then it stays on the first row (rows
+        #: that come in above it, an older wait say, do not push it down).
+        self._moved_by_person = False
 
     @property
     def current_key(self) -> str | None:
         return self.keys[self.cursor] if 0 <= self.cursor < len(self.keys) else None
 
     def set_rows(self, keys: Sequence[str], *, redraw: bool = True) -> None:
-        """New rows; the cursor stays on its row's key when it is still there. ``redraw``
-        False keeps the lines drawn so far (rows only appended, nothing changed)."""
-        current = self.current_key
+        """New rows; the cursor stays on its row's key when it is still there (once the person
+        moved it). ``redraw`` False keeps the lines drawn so far (rows only appended)."""
+        current = self.current_key if self._moved_by_person else None
         self.keys = list(keys)
         if current is not None:
             index = self._index_of(current)
@@ -163,6 +166,7 @@ class RowList(ScrollView, can_focus=True):
     def move_to(self, row: int) -> None:
         if not self.keys:
             return
+        self._moved_by_person = True
         self.cursor = max(0, min(row, len(self.keys) - 1))
         self._scroll_to_cursor()
         self.refresh()

@@ -1,0 +1,37 @@
+"""The list under the inbox and the sessions: where its cursor goes when rows change."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from phrony_tui.ui.widgets.row_list import RowList
+
+
+class ListApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield RowList(lambda row, width: Text(self.keys[row] if row < len(self.keys) else ""))
+
+
+async def test_the_cursor_stays_on_the_first_row_until_the_person_moves_it() -> None:
+    """Rows arrive agent by agent: an older wait coming in above the first one is selected,
+    not pushed past; once the person moved the cursor, it keeps to its row."""
+    app = ListApp()
+    async with app.run_test() as pilot:
+        rows = app.query_one(RowList)
+        for keys in (["b"], ["a", "b"], ["a", "b", "c"]):
+            app.keys = keys
+            rows.set_rows(keys)
+            await pilot.pause()
+            assert rows.current_key == "a" if "a" in keys else "b"
+        rows.focus()
+        await pilot.press("down")
+        assert rows.current_key == "b"
+        app.keys = ["z", "a", "b", "c"]
+        rows.set_rows(app.keys)
+        await pilot.pause()
+        assert rows.current_key == "b"
