@@ -145,7 +145,7 @@ def console_firehose(base: str, key: str, agent: str, count: str) -> dict[str, A
             if change.reset:
                 self.steps = sum(1 for i in items.values() if i.type == "reasoning")
             else:
-                self.steps += sum(1 for i in change.items_added if items[i].type == "reasoning")
+                self.steps += sum(1 for i in change.items_added if items.type(i) == "reasoning")
             if self.steps and "first" not in marks:
                 marks["first"] = time.perf_counter()
             if self.steps >= n_wanted and "last" not in marks:

@@ -4,6 +4,8 @@ the command line alike."""
 
 from __future__ import annotations
 
+import re
+
 _BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 
 
@@ -57,6 +59,7 @@ _JSON_ESCAPES = {
 #: Line ends of valid JSON text sit between tokens (inside a string they are escaped): as
 #: spaces they keep the data and make the text one line.
 _ONE_LINE_JSON = {**_JSON_ESCAPES, 0x0A: " ", 0x0D: " "}
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def inert_json(json_text: str) -> str:
@@ -65,5 +68,9 @@ def inert_json(json_text: str) -> str:
 
 
 def inert_json_line(json_text: str) -> str:
-    """Valid JSON text as one inert line (for JSON Lines output): same data, no line ends."""
+    """Valid JSON text as one inert line (for JSON Lines output): same data, no line ends.
+    ASCII text without a control character (nor a line end), the common case, is inert as
+    it is: checked in one pass, far faster than translated."""
+    if json_text.isascii() and _ASCII_CONTROL.search(json_text) is None:
+        return json_text
     return json_text.translate(_ONE_LINE_JSON)

@@ -45,7 +45,8 @@ class LineDecoder:
                 text = text[1:]
         if not text:
             return []
-        parts = _LINE_END.split(text)
+        # Most streams end lines in LF alone: a plain split is several times faster.
+        parts = text.split("\n") if "\r" not in text else _LINE_END.split(text)
         if len(parts) == 1:
             self._held.append(text)
             return []

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..api import PhronyClient
     from ..api.compact import Snapshot
-    from ..api.models import TimelineItem
     from ..live import Connection, Update
     from ..session import Change, SessionState
 
@@ -46,9 +45,9 @@ class Follower:
         self._rebaser = Rebaser(state)
         self._shown: dict[str, str] = {}
 
-    def apply(self, update: Update) -> tuple[list[TimelineItem], bool]:
-        """The steps to show after ``update``, and whether the conversation should be
-        fetched again (an event that could not be applied)."""
+    def apply(self, update: Update) -> tuple[list[str], bool]:
+        """The ids of the steps to show after ``update``, and whether the conversation should
+        be fetched again (an event that could not be applied)."""
         from ..live import Events, Loaded
         from ..session import Change
 
@@ -63,20 +62,22 @@ class Follower:
                 change, refresh = loaded, loaded.reconcile  # the log was cut: fetch again
         return self.fresh(change), refresh
 
-    def fresh(self, change: Change) -> list[TimelineItem]:
-        """Steps not handed out yet, and tasks whose status changed, by ordinal."""
+    def fresh(self, change: Change) -> list[str]:
+        """Steps not handed out yet, and tasks whose status changed, by ordinal (their ids:
+        a step's model is made only if the one showing it needs it)."""
         items = self.state.items
         ids = [i for i in change.items_added | change.items_updated if i in items]
-        out: list[TimelineItem] = []
+        out: list[str] = []
         for item_id in sorted(ids, key=lambda i: (items.ordinal(i), i)):
-            item = items[item_id]
             status = ""
-            if item.type.lower() == "usertaskreq" and isinstance(item.content, dict):
-                status = str(item.content.get("status", "Pending"))
+            if items.type(item_id).lower() == "usertaskreq":
+                content = items[item_id].content
+                if isinstance(content, dict):
+                    status = str(content.get("status", "Pending"))
             if self._shown.get(item_id) == status:
                 continue
             self._shown[item_id] = status
-            out.append(item)
+            out.append(item_id)
         return out
 
 
@@ -85,7 +86,7 @@ async def follow(
     run_id: str,
     snapshot: Snapshot,
     *,
-    show: Callable[[SessionState, list[TimelineItem]], None],
+    show: Callable[[SessionState, list[str]], None],
     connection: Callable[[Connection], None],
     until_waiting: bool = False,
 ) -> tuple[SessionState, Ending]:

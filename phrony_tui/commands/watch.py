@@ -57,24 +57,24 @@ def _emit_json(value: Any) -> None:
     sys.stdout.flush()
 
 
-def show_plain(state: SessionState, items: list[TimelineItem]) -> None:
-    for item in items:
-        out(step_line(state, item))
-    if items:
+def show_plain(state: SessionState, ids: list[str]) -> None:
+    for item_id in ids:
+        out(step_line(state, state.items[item_id]))
+    if ids:
         sys.stdout.flush()
 
 
-def show_json(state: SessionState, items: list[TimelineItem]) -> None:
+def show_json(state: SessionState, ids: list[str]) -> None:
     """One line per step, the step's JSON as the API gave it (made inert: no control or
     bidirectional character is written as itself). A batch is written with one flush: a
     write per step costs a system call and a wake-up of the reader each."""
-    if not items:
+    if not ids:
         return
     steps = state.items
     sys.stdout.write(
         "".join(
-            f'{{"kind":"step","item":{inert_json_line(steps.json_of(i.id).decode(errors="replace"))}}}\n'
-            for i in items
+            f'{{"kind":"step","item":{inert_json_line(steps.json_of(i).decode(errors="replace"))}}}\n'
+            for i in ids
         )
     )
     sys.stdout.flush()

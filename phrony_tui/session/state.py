@@ -43,6 +43,19 @@ from .steps import StepStore
 from .tasks import UserTask
 
 
+class _StepFields(msgspec.Struct, rename="camel"):
+    """What places a step in the timeline, read from its JSON without building its model."""
+
+    id: str
+    run_id: str
+    ordinal: int | float = 0
+    type: str = ""
+    tokens_used: int | float | None = None
+
+
+_STEP_FIELDS = msgspec.json.Decoder(_StepFields)
+
+
 def _task_rank(status: str | None) -> int:
     """Pending (or unknown as yet) is 0; any end state, Completed or Cancelled, is 1."""
     return 0 if (status or TaskStatus.PENDING) == TaskStatus.PENDING else 1
@@ -189,6 +202,8 @@ class SessionState:
         change = Change()
         if event.event_id:
             self.last_event_id = event.event_id
+        if isinstance(event, StepEvent) and self._put_new_step(event.raw_data, change):
+            return change
         try:
             data = read_event(event)
         except MalformedEventError:
@@ -221,6 +236,39 @@ class SessionState:
         if self.redacted and item.type.lower() not in COMPLETION_TYPES:
             self.redacted = False
             change.session = True
+
+    def _put_new_step(self, raw: bytes, change: Change) -> bool:
+        """A step not held yet, of a known run, and no task (what a busy run sends most):
+        held as its JSON, its model made only when it is read. False when it needs more
+        (a step seen before, a task, a run not seen yet, a field out of the ordinary): the
+        full path then reads it, with the same outcome."""
+        try:
+            step = _STEP_FIELDS.decode(raw)
+        except (msgspec.DecodeError, RecursionError):
+            return False
+        tokens = step.tokens_used
+        if (
+            step.id in self.items
+            or step.run_id not in self.runs
+            or same_type(step.type, ItemType.USER_TASK_REQ)
+            or self.redacted
+            or not -NUMBER_LIMIT <= step.ordinal <= NUMBER_LIMIT  # NaN too
+            or (tokens is not None and not 0 <= tokens <= NUMBER_LIMIT)
+        ):
+            return False
+        key = (step.ordinal, step.id)
+        if not self._order or key > self._order[-1]:
+            self._order.append(key)
+        else:
+            bisect.insort(self._order, key)
+        change.items_added.add(step.id)
+        if tokens:
+            change.session = True
+            self._count_tokens(step.run_id, tokens)
+        self.items.put_record(
+            StepRecord(step.id, step.run_id, step.ordinal, step.type, raw, tokens or 0)
+        )
+        return True
 
     def _on_spawned(self, spawned: SubagentSpawnedData, change: Change) -> None:
         if spawned.run_id not in self.runs:
