@@ -60,6 +60,7 @@ _JSON_ESCAPES = {
 #: spaces they keep the data and make the text one line.
 _ONE_LINE_JSON = {**_JSON_ESCAPES, 0x0A: " ", 0x0D: " "}
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_ASCII_CONTROL_BYTES = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def inert_json(json_text: str) -> str:
@@ -74,3 +75,10 @@ def inert_json_line(json_text: str) -> str:
     if json_text.isascii() and _ASCII_CONTROL.search(json_text) is None:
         return json_text
     return json_text.translate(_ONE_LINE_JSON)
+
+
+def inert_json_line_bytes(json_bytes: bytes) -> bytes:
+    """``inert_json_line`` for UTF-8 JSON bytes, without decoding the common case."""
+    if json_bytes.isascii() and _ASCII_CONTROL_BYTES.search(json_bytes) is None:
+        return json_bytes
+    return inert_json_line(json_bytes.decode(errors="replace")).encode()

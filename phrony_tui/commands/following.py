@@ -92,6 +92,7 @@ async def follow(
 ) -> tuple[SessionState, Ending]:
     """Show the session's steps from ``snapshot`` on, following it live until it ends (or,
     with ``until_waiting``, until a person is needed)."""
+    from ..api.heap import Settler
     from ..api.models import is_terminal
     from ..live import Connection as Conn
     from ..live import ConnState, LiveFeed, Loaded
@@ -105,12 +106,17 @@ async def follow(
     if is_terminal(state.status):
         return state, Ending("ended")
     feed = LiveFeed(client, run_id)
+    settler = Settler()  # the collector's walk stays short while the session grows
     async with contextlib.aclosing(feed.updates()) as updates:  # closed when we stop early
         async for update in updates:
             items, refresh = follower.apply(update)
             if refresh:
                 feed.refresh()
             show(state, items)
+            if isinstance(update, Loaded):
+                settler.review_soon()
+            settler.added(len(items))
+            settler.tick()
             if isinstance(update, Conn):
                 if update.state is ConnState.OFFLINE:
                     return state, Ending("offline", update.detail)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..text import inert_json_line
+from ..text import inert_json_line_bytes
 from .exits import (
     DONE,
     FAILED,
@@ -71,13 +71,15 @@ def show_json(state: SessionState, ids: list[str]) -> None:
     if not ids:
         return
     steps = state.items
-    sys.stdout.write(
-        "".join(
-            f'{{"kind":"step","item":{inert_json_line(steps.json_of(i).decode(errors="replace"))}}}\n'
+    sys.stdout.flush()  # what was written as text goes first
+    out = sys.stdout.buffer
+    out.write(
+        b"".join(
+            b'{"kind":"step","item":' + inert_json_line_bytes(steps.json_of(i)) + b"}\n"
             for i in ids
         )
     )
-    sys.stdout.flush()
+    out.flush()
 
 
 def say_connection(update: Conn) -> None:

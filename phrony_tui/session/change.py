@@ -28,6 +28,10 @@ class Change:
         self.tasks |= other.tasks
         self.reconcile |= other.reconcile
         self.reset |= other.reset
+        return self.settle()
+
+    def settle(self) -> Change:
+        """A step added in this change is not also updated in it."""
         self.items_updated -= self.items_added
         return self
 

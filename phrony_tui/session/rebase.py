@@ -66,13 +66,14 @@ class Rebaser:
             return change
         if first_seq <= self._last_seq:
             raise ValueError(f"events numbered from {first_seq} after {self._last_seq} was applied")
+        apply, log = self.state.apply_event, self._log
         for seq, event in enumerate(events, first_seq):
-            self._log.append((seq, event))
-            if len(self._log) > self.log_size:
-                self._dropped_seq = self._log.popleft()[0]
-            change.merge(self.state.apply_event(event))
+            log.append((seq, event))
+            if len(log) > self.log_size:
+                self._dropped_seq = log.popleft()[0]
+            apply(event, change)
         self._last_seq = first_seq + len(events) - 1
-        return change
+        return change.settle()
 
     def apply_snapshot(self, conversation: Snapshot, after_seq: int) -> Change | None:
         """Make ``conversation`` the state, with the logged events numbered after
@@ -95,6 +96,7 @@ class Rebaser:
         with collector_paused(self.pause_collector and steps >= BIG_SNAPSHOT):
             change = self.state.apply_conversation(conversation)
             for _, event in log:
-                change.merge(self.state.apply_event(event))
+                self.state.apply_event(event, change)
+            change.settle()
         change.reconcile = missing
         return change

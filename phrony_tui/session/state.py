@@ -195,11 +195,12 @@ class SessionState:
 
     # --- events -----------------------------------------------------------------------------
 
-    def apply_event(self, event: StreamEvent) -> Change:
+    def apply_event(self, event: StreamEvent, into: Change | None = None) -> Change:
         """Apply one stream event. Data that is not understood (an unknown kind, a malformed
         body) asks for a reconcile; an error in applying understood data is a bug and
-        propagates."""
-        change = Change()
+        propagates. ``into``: a change to add to (a batch's), rather than a new one; a step
+        added and then updated in one batch is then in both of its sets (``Change.settle``)."""
+        change = Change() if into is None else into
         if event.event_id:
             self.last_event_id = event.event_id
         if isinstance(event, StepEvent) and self._put_new_step(event.raw_data, change):
