@@ -60,7 +60,8 @@ _JSON_ESCAPES = {
 #: spaces they keep the data and make the text one line.
 _ONE_LINE_JSON = {**_JSON_ESCAPES, 0x0A: " ", 0x0D: " "}
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
-_ASCII_CONTROL_BYTES = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
+#: The ASCII bytes a JSON line may not hold as themselves (deleting them changes the length).
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0A, 0x20), 0x7F])
 
 
 def inert_json(json_text: str) -> str:
@@ -79,6 +80,6 @@ def inert_json_line(json_text: str) -> str:
 
 def inert_json_line_bytes(json_bytes: bytes) -> bytes:
     """``inert_json_line`` for UTF-8 JSON bytes, without decoding the common case."""
-    if json_bytes.isascii() and _ASCII_CONTROL_BYTES.search(json_bytes) is None:
+    if json_bytes.isascii() and len(json_bytes.translate(None, _CONTROL_BYTES)) == len(json_bytes):
         return json_bytes
     return inert_json_line(json_bytes.decode(errors="replace")).encode()

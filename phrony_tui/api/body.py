@@ -94,6 +94,12 @@ async def decoded(response: httpx.Response) -> AsyncIterator[bytes]:
             yield response.content
         return
     chain = decoders_for(response.headers.get("Content-Encoding", ""))
+    if all(isinstance(d, _Identity) for d in chain):
+        # Not encoded (a stream, most often): each chunk as it comes, at no cost per chunk.
+        async for raw in response.aiter_raw():
+            if raw:
+                yield raw
+        return
     async for raw in response.aiter_raw():
         for piece in _through(chain, raw):
             yield piece

@@ -146,15 +146,6 @@ class SSEParser:
                 yield parse_event_data(decoded.data, decoded.id)
 
 
-async def iter_sse(chunks: AsyncIterator[bytes], parser: SSEParser) -> AsyncIterator[StreamItem]:
-    """Turn a byte stream into stream items with ``parser``."""
-    async for chunk in chunks:
-        for item in parser.feed(chunk):
-            yield item
-    for item in parser.close():
-        yield item
-
-
 class EventStream:
     """An open SSE response. Iterate it for ``StreamItem``s.
 
@@ -181,7 +172,11 @@ class EventStream:
 
     async def __aiter__(self) -> AsyncIterator[StreamItem]:
         try:
-            async for item in iter_sse(decoded(self.response), self.parser):
+            parser = self.parser  # one generator layer per chunk, no more: a chunk is an event
+            async for chunk in decoded(self.response):
+                for item in parser.feed(chunk):
+                    yield item
+            for item in parser.close():
                 yield item
         except ResponseError as exc:
             raise StreamProtocolError(f"stream body cannot be decoded: {exc}") from None
