@@ -10,7 +10,7 @@ from ..api import PhronyClient
 from ..api.config import ENV_KEY
 from ..api.errors import ConfigError
 from ..crash import report_crash, say
-from ..inbox.agents import watched_agents
+from ..inbox.agents import WatchedAgent, watched_agents
 from ..inbox.settings import config_path
 from ..preflight import ConsoleError, checked
 from .config import Settings, load_settings
@@ -28,10 +28,11 @@ def open_console(
     profile: str | None = None,
     from_flags: bool = False,
     agents: Sequence[str] = (),
+    watch: Sequence[WatchedAgent] = (),
 ) -> int:
     """Run the console until the person quits; returns the exit code. With no ``run_id``,
     the home screen of the watched agents (``agents`` given on the command line win over the
-    config's list for ``profile``)."""
+    config's list for ``profile``; ``watch``, with their names, wins over both)."""
     from .app import ConsoleApp
 
     try:
@@ -63,7 +64,7 @@ def open_console(
             transport=transport,
         ),
         run_id.strip() if run_id is not None else None,
-        agents=watched_agents(settings, profile, agents),
+        agents=list(watch) or watched_agents(settings, profile, agents),
         place=Place.of(profile, client.base_url, from_flags=from_flags),
         profile=profile,
         config_file=str(config_path(config)),

@@ -202,3 +202,37 @@ def test_demo_input_reaches_the_scenario(sim: SimServer, tmp_path: Path) -> None
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_demo_without_a_scenario_has_agents_with_waiting_sessions(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """``phrony-tui demo`` opens the home screen on a simulator with a history: what that
+    inbox would list, read with the inbox command from its ``--sim-only`` twin."""
+    from phrony_tui.cli import DEMO_AGENTS, DEMO_WAITING
+
+    proc = subprocess.Popen(
+        [*DEMO, "--sim-only", "--speed", "100"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PHRONY_")},
+    )
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        while not any("RUN_ID=" in line for line in lines):
+            line = proc.stdout.readline().decode()
+            assert line, proc.stderr.read() if proc.stderr else ""
+            lines.append(line)
+        base = next(w for w in " ".join(lines).split() if w.startswith("PHRONY_API_BASE="))
+        env = {"PHRONY_API_BASE": base.split("=", 1)[1], "PHRONY_API_KEY": sim.api_key}
+        env |= {"PHRONY_CREDENTIALS_FILE": str(tmp_path / "none")}
+        agents = [f"--agent={sim.agents[name]}" for name in DEMO_AGENTS]
+        listed = run_process("inbox", *agents, "--json", env=env)
+        assert listed.returncode == 0, listed.stderr
+        rows = json.loads(listed.stdout)
+        per_agent = {a: sum(r["agentId"] == sim.agents[a] for r in rows) for a in DEMO_AGENTS}
+        assert all(n >= DEMO_WAITING for n in per_agent.values()), per_agent
+    finally:
+        proc.terminate()
+        proc.wait(10)
