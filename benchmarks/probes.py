@@ -357,5 +357,8 @@ PROBES = {
 }
 
 if __name__ == "__main__":
+    from benchmarks import home_probes
+
+    PROBES |= {"home_inbox": home_probes.inbox, "home_sessions": home_probes.sessions}
     name, *args = sys.argv[1:]
     print(json.dumps(PROBES[name](*args)), flush=True)
