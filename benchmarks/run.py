@@ -209,7 +209,7 @@ def table(results: dict[str, Any]) -> str:
             TARGETS["keypress p50"],
         ),
         (
-            "inbox first paint (10×1,000, 50 waiting)",
+            "inbox first paint (10 x 1,000, 50 waiting)",
             f"{results['home']['inbox_first_paint_s']:.2f} s, "
             f"{results['home']['inbox_requests']} requests",
             "",
