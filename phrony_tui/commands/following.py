@@ -65,19 +65,19 @@ class Follower:
     def fresh(self, change: Change) -> list[str]:
         """Steps not handed out yet, and tasks whose status changed, by ordinal (their ids:
         a step's model is made only if the one showing it needs it)."""
-        items = self.state.items
-        ids = [i for i in change.items_added | change.items_updated if i in items]
+        items, shown = self.state.items, self._shown
+        records = [items.record(i) for i in change.items_added | change.items_updated]
         out: list[str] = []
-        for item_id in sorted(ids, key=lambda i: (items.ordinal(i), i)):
+        for record in sorted(filter(None, records), key=lambda r: (r.ordinal, r.id)):
             status = ""
-            if items.type(item_id).lower() == "usertaskreq":
-                content = items[item_id].content
+            if record.type.lower() == "usertaskreq":
+                content = items[record.id].content
                 if isinstance(content, dict):
                     status = str(content.get("status", "Pending"))
-            if self._shown.get(item_id) == status:
+            if shown.get(record.id) == status:
                 continue
-            self._shown[item_id] = status
-            out.append(item_id)
+            shown[record.id] = status
+            out.append(record.id)
         return out
 
 

@@ -54,6 +54,7 @@ class _StepFields(msgspec.Struct, rename="camel"):
 
 
 _STEP_FIELDS = msgspec.json.Decoder(_StepFields)
+_TASK_TYPE = ItemType.USER_TASK_REQ.lower()
 
 
 def _task_rank(status: str | None) -> int:
@@ -251,7 +252,7 @@ class SessionState:
         if (
             step.id in self.items
             or step.run_id not in self.runs
-            or same_type(step.type, ItemType.USER_TASK_REQ)
+            or step.type.lower() == _TASK_TYPE
             or self.redacted
             or not -NUMBER_LIMIT <= step.ordinal <= NUMBER_LIMIT  # NaN too
             or (tokens is not None and not 0 <= tokens <= NUMBER_LIMIT)

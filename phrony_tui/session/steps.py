@@ -73,6 +73,10 @@ class StepStore(Mapping[str, TimelineItem]):
         """The step's JSON as it arrived (or as its model writes it, for a step made here)."""
         return bytes(self._records[item_id].raw)
 
+    def record(self, item_id: str) -> StepRecord | None:
+        """The step's record (where it sits, its JSON), without making its model."""
+        return self._records.get(item_id)
+
     def ordinal(self, item_id: str) -> float:
         return self._records[item_id].ordinal
 
