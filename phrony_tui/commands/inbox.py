@@ -91,6 +91,8 @@ async def inbox(
 
         emit_json([row_json(row) for row in snapshot.rows])
     elif snapshot.rows:
+        from ..inbox.rows import agent_names
+
         names = agent_names(snapshot.rows)
         out(f"{'WAITING SINCE':<19}  {'AGENT':<20}  {'KIND':<15}  {'RUN':<36}  TITLE")
         for row in snapshot.rows:
@@ -155,16 +157,6 @@ def _cell(value: str, width: int) -> str:
     from ..text import one_line
 
     return f"{one_line(value, width):<{width}}"
-
-
-def agent_names(rows: list[InboxRow]) -> dict[str, str]:
-    """Each agent's name as the server gives it on its root runs, for agents the config names
-    not (a name beats eight characters of a UUID)."""
-    names: dict[str, str] = {}
-    for row in rows:
-        if not row.agent.name and row.run_id == row.root_run_id and row.run_label:
-            names.setdefault(row.agent.id, row.run_label)
-    return names
 
 
 def row_line(row: InboxRow, agent_name: str | None = None) -> str:

@@ -9,6 +9,7 @@ must not go unnoticed because its details are private.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -155,3 +156,13 @@ def order(rows: list[InboxRow]) -> list[InboxRow]:
     as configured, then sessions newest first, then timeline order)."""
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(rows, key=lambda r: r.waiting_since or far)
+
+
+def agent_names(rows: Sequence[InboxRow]) -> dict[str, str]:
+    """Each agent's name as the server gives it on its root runs, for agents the config names
+    not (a name beats eight characters of a UUID)."""
+    names: dict[str, str] = {}
+    for row in rows:
+        if not row.agent.name and row.run_id == row.root_run_id and row.run_label:
+            names.setdefault(row.agent.id, row.run_label)
+    return names

@@ -21,7 +21,7 @@ from ...api import PhronyClient
 from ...commands.sending import Outcome, send_message
 from ...inbox.agents import WatchedAgent
 from ...inbox.poller import InboxPoller
-from ...inbox.rows import InboxRow, InboxSnapshot
+from ...inbox.rows import InboxRow, InboxSnapshot, agent_names
 from ...live.describe import describe
 from ...session import InvalidAnswerError, build_answer
 from ..ages import ago
@@ -99,6 +99,7 @@ class InboxTab(Horizontal):
         self.keys = keys
         self.rows: list[InboxRow] = []
         self.by_key: dict[str, InboxRow] = {}
+        self.names: dict[str, str] = {}
         self.snapshot: InboxSnapshot | None = None
         self.deciding: tuple[str, bool] | None = None
         self.sending: set[str] = set()
@@ -150,6 +151,7 @@ class InboxTab(Horizontal):
         self.snapshot = snapshot
         self.rows = list(snapshot.rows)
         self.by_key = {r.key: r for r in self.rows}
+        self.names = agent_names(self.rows)
         if self.deciding and self.deciding[0] not in self.by_key:
             self._cancel_decision()
         self.row_list.set_empty(self._empty_text(snapshot))
@@ -203,12 +205,16 @@ class InboxTab(Horizontal):
         text.append("waiting", style="bold")
         self.query_one("#inbox-heading", Static).update(text)
 
+    def _agent(self, row: InboxRow) -> str:
+        """The configured name, else the server's (from a root run's row), else a short id."""
+        return row.agent.name or self.names.get(row.agent.id) or row.agent.label
+
     def _paint(self, index: int, width: int) -> Text:
         row = self.rows[index]
         palette = palette_of(self.row_list)
         title_width, run_width = self._columns(width)
         text = Text(" ")
-        text.append(f"{one_line(row.agent.label, AGENT - 1):<{AGENT}}", style=palette.accent)
+        text.append(f"{one_line(self._agent(row), AGENT - 1):<{AGENT}}", style=palette.accent)
         text.append(f"{one_line(_kind(row), KIND - 1):<{KIND}}", style=palette.warning)
         sub = row.run_id != row.root_run_id
         marker = "↳ " if sub and not run_width else ""
@@ -235,7 +241,7 @@ class InboxTab(Horizontal):
         if row is not None:
             text.append(one_line(row.title or row.kind, 200), style="bold")
             text.append("\n")
-            text.append(f"{_kind(row)} · {one_line(row.agent.label, 40)}", style="dim")
+            text.append(f"{_kind(row)} · {one_line(self._agent(row), 40)}", style="dim")
             if row.run_id != row.root_run_id:
                 text.append(f" · sub-agent run {one_line(row.run_label, 40)}", style="dim")
             since = row.waiting_since
