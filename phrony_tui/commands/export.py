@@ -38,6 +38,7 @@ async def raw_conversation(conn: Connection, run_id: str) -> bytes:
         path=conn.log_file or os.environ.get("PHRONY_TUI_LOG") or None,
         bodies=False,
         secrets=[resolved.require_key().reveal()],
+        base_url=resolved.base_url,
     )
     path = f"/v1/runs/{quote(run_id, safe='')}/conversation"
     headers = {"X-API-Key": resolved.require_key().reveal(), "Accept": "application/json"}

@@ -220,9 +220,12 @@ def log_transport(
     bodies: bool,
     secrets: Iterable[str],
     recent: RecentRequests | None = None,
+    base_url: str | None = None,
 ) -> httpx.AsyncBaseTransport | None:
     """A transport that logs (and keeps the records in ``recent``), or None (the client's
-    own) when neither was asked for."""
+    own) when neither was asked for. It goes through the proxy the environment names for
+    ``base_url`` (``HTTPS_PROXY``, ``ALL_PROXY``…, unless ``NO_PROXY`` exempts its host),
+    as the client's own transport would: a custom transport turns httpx's lookup off."""
     sinks: list[TextIO] = []
     if debug:
         sinks.append(sys.stderr)
@@ -236,4 +239,16 @@ def log_transport(
     if not sinks and recent is None:
         return None
     log = RequestLog(sinks, bodies, secrets, recent)
-    return LoggingTransport(httpx.AsyncHTTPTransport(), log)
+    proxy = environment_proxy(base_url) if base_url else None
+    return LoggingTransport(httpx.AsyncHTTPTransport(proxy=proxy), log)
+
+
+def environment_proxy(url: str) -> str | None:
+    """The proxy the environment names for ``url``, as httpx itself would take it."""
+    import urllib.request
+
+    parsed = httpx.URL(url)
+    proxies = urllib.request.getproxies()
+    if urllib.request.proxy_bypass(parsed.host):
+        return None
+    return proxies.get(parsed.scheme) or proxies.get("all") or None

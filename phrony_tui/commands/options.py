@@ -123,6 +123,7 @@ class Connection:
             path=self.log_file or os.environ.get("PHRONY_TUI_LOG") or None,
             bodies=self.log_bodies,
             secrets=[key.reveal()],
+            base_url=resolved.base_url,
         )
         return PhronyClient(
             resolved.base_url,

@@ -54,7 +54,14 @@ def open_console(
     from ..commands.httplog import RecentRequests, log_transport
 
     requests = RecentRequests()
-    transport = log_transport(debug=False, path=None, bodies=False, secrets=[key], recent=requests)
+    transport = log_transport(
+        debug=False,
+        path=None,
+        bodies=False,
+        secrets=[key],
+        recent=requests,
+        base_url=client.base_url,
+    )
     app = ConsoleApp(
         PhronyClient(
             base_url,
