@@ -181,7 +181,8 @@ class InboxPoller:
             except PhronyError as exc:
                 state.error = exc
                 state.failures += 1
-                delay = min(self.interval * 2**state.failures, MAX_BACKOFF)
+                # (the exponent capped: a server down all night must not overflow a float)
+                delay = min(self.interval * 2 ** min(state.failures, 16), MAX_BACKOFF)
                 if isinstance(exc, APIStatusError) and exc.retry_after:
                     delay = max(delay, min(exc.retry_after, MAX_BACKOFF))
                 state.due = loop.time() + delay

@@ -103,6 +103,10 @@ def _timer_title(item: TimelineItem | None) -> str:
     )
     if until is None:
         return "Timer (can skip)"
+    try:
+        until = until.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return f"Timer until {until.isoformat()} (can skip)"
     return f"Timer until {until.strftime('%Y-%m-%d %H:%M:%S')} UTC (can skip)"
 
 

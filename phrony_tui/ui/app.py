@@ -31,6 +31,7 @@ from .sanitize import one_line
 from .screens.api_log import ApiLog
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
+from .screens.new_run import NewRunScreen
 from .screens.quit import QuitConfirm
 from .screens.run import RunScreen
 from .screens.switcher import Choice, CloseConfirm, RunSwitcher
@@ -210,6 +211,13 @@ class ConsoleApp(CrashGuard[None]):
 
     @on(WaitingChanged)
     def _on_waiting(self, message: WaitingChanged) -> None:
+        """A closed run's last word does not count; what the inbox sees of a run open here
+        is that run screen's to announce (one bell per pause)."""
+        if message.source.startswith("run "):
+            if self.runs.find(message.source.removeprefix("run ")) is None:
+                return
+        elif message.new:
+            message.new = [i for i in message.new if self.runs.find(i.run_id) is None]
         self.notifier.changed(message)
 
     async def on_unmount(self) -> None:
@@ -272,7 +280,8 @@ class ConsoleApp(CrashGuard[None]):
             self.exit()
             return
         unsent = self.runs.unsent()
-        if not unsent:
+        forms = [s for s in self.screen_stack if isinstance(s, NewRunScreen) and s.unsent()]
+        if not unsent and not forms:
             self.exit()
             return
 
@@ -281,7 +290,9 @@ class ConsoleApp(CrashGuard[None]):
                 self.exit()
 
         what = "An unsent draft, an attached file, or an upload or send in progress"
-        if len(self.runs) > 1:
+        if not unsent:
+            what = "The New run form's input or files, or a start under way,"
+        elif len(self.runs) > 1:
             where = ", ".join(one_line(s.run_id, 40) for s in unsent[:3])
             what += f" (in run {where})" if len(unsent) == 1 else f" (in runs {where})"
         self.push_screen(QuitConfirm(what, self.keys), answered)

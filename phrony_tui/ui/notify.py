@@ -41,6 +41,7 @@ class WaitingItem(NamedTuple):
     key: str
     title: str
     body: str
+    run_id: str = ""  # the run that waits, when the one telling knows it
 
 
 class WaitingChanged(Message, bubble=False):

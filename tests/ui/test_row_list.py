@@ -27,7 +27,7 @@ async def test_the_cursor_stays_on_the_first_row_until_the_person_moves_it() -> 
             app.keys = keys
             rows.set_rows(keys)
             await pilot.pause()
-            assert rows.current_key == "a" if "a" in keys else "b"
+            assert rows.current_key == ("a" if "a" in keys else "b")
         rows.focus()
         await pilot.press("down")
         assert rows.current_key == "b"
@@ -35,3 +35,18 @@ async def test_the_cursor_stays_on_the_first_row_until_the_person_moves_it() -> 
         rows.set_rows(app.keys)
         await pilot.pause()
         assert rows.current_key == "b"
+
+
+def test_a_wait_at_the_ends_of_the_calendar_is_shown_as_it_came() -> None:
+    """A server's year 1 or 9999 with an offset cannot move to UTC: shown as sent, no crash."""
+    from datetime import datetime
+
+    from phrony_tui.ui.screens.inbox_tab import utc_stamp
+
+    assert utc_stamp(datetime.fromisoformat("2026-01-02T03:04:05+01:00")) == (
+        "2026-01-02 02:04:05 UTC"
+    )
+    assert utc_stamp(datetime.fromisoformat("0001-01-01T00:00:00+01:00")) == (
+        "0001-01-01T00:00:00+01:00"
+    )
+    assert utc_stamp(datetime.fromisoformat("9999-12-31T23:59:59-01:00")).startswith("9999")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -53,6 +53,7 @@ def announce(app: App[Any], count: int, new_rows: Sequence[InboxRow]) -> None:
             else f"{row.root_run_id}/{row.kind}/{row.run_id}",
             f"{row.run_label or row.agent.label} needs you",
             f"{_kind(row)}: {row.title}",
+            row.run_id,
         )
         for row in new_rows
     ]
@@ -75,6 +76,15 @@ class Answered(Message, bubble=False):
     approved: bool
     outcome: Outcome
     error: str = ""
+
+
+def utc_stamp(moment: datetime) -> str:
+    """``moment`` in UTC to the second; one a server sent at the ends of the calendar (the
+    year 1, the year 9999) cannot move to UTC and is shown as it came."""
+    try:
+        return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    except (OverflowError, ValueError):
+        return one_line(moment.isoformat(), 40)
 
 
 def _kind(row: InboxRow) -> str:
@@ -246,9 +256,9 @@ class InboxTab(Horizontal):
                 text.append(f" · sub-agent run {one_line(row.run_label, 40)}", style="dim")
             since = row.waiting_since
             if since is not None:
-                text.append(f"\nwaiting since {since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
+                text.append(f"\nwaiting since {utc_stamp(since)}")
                 text.append(f" ({ago(since)})", style="dim")
-            text.append(f"\nrun {row.run_id}", style="dim")
+            text.append(f"\nrun {one_line(row.run_id, 60)}", style="dim")
             task = row.task
             if task is not None and task.tool is not None:
                 text.append("\n\n")

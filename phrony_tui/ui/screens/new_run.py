@@ -176,6 +176,10 @@ class NewRunScreen(ModalScreen[str | None]):
         """The error shown under the editor ("" when none)."""
         return str(self.query_one("#new-run-error", Static).content)
 
+    def unsent(self) -> bool:
+        """Whether closing the form would lose what was typed, or a start under way."""
+        return self.stage is not None or self._changed()
+
     def _changed(self) -> bool:
         files = any(row.field.strip() or row.path.strip() for row in self.rows)
         return files or self.editor.text != self.input_text

@@ -386,5 +386,12 @@ class RunScreen(RunView):
     def _on_run_checked(self, message: RunChecked) -> None:
         if message.conversation is None:
             self.notify(one_line(message.error, 300), severity="error", markup=False)
+        elif self.app.screen is not self:  # the person moved on: nothing they opened is closed
+            self.notify(
+                f"Run {one_line(message.run_id, 40)} was not opened: you left the run it was "
+                "asked from.",
+                severity="warning",
+                markup=False,
+            )
         else:
             self.post_message(OpenRun(message.run_id, message.conversation))
