@@ -10,6 +10,7 @@ the same lines, as records, in memory (``RecentRequests``) for its "API log": ne
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import sys
 import time
 from collections import deque
@@ -76,6 +77,10 @@ class RequestLog:
 
     def record(self, entry: Request, line: str) -> None:
         if self.recent is not None:
+            if self.secrets:  # a key pasted where a run id goes stays out of the API log
+                from ..crash import redact
+
+                entry = dataclasses.replace(entry, path=redact(entry.path, self.secrets))
             self.recent.add(entry)
         self.write(line)
 

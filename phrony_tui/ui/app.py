@@ -168,6 +168,7 @@ class ConsoleApp(CrashGuard[None]):
         home = self.home_screen
         while len(self.screen_stack) > 1 and isinstance(self.screen, ModalScreen):
             await self.pop_screen()
+        home.back_from_run = isinstance(self.screen, RunScreen)
         if home not in self.screen_stack:
             if isinstance(self.screen, RunScreen):
                 await self.switch_screen(home)

@@ -12,6 +12,7 @@ or start another.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -29,6 +30,7 @@ TITLE_LIMIT = 80
 BODY_LIMIT = 200
 #: Keys already announced, kept so a pause seen again (a reload) does not ring twice.
 SEEN_LIMIT = 2000
+_PLACEHOLDER = re.compile(r"\{(title|body|count)\}")
 #: xterm's title stack: the title the terminal had comes back when the console exits.
 PUSH_TITLE = "\x1b[22;0t"
 POP_TITLE = "\x1b[23;0t"
@@ -176,13 +178,13 @@ class Notifier:
         body = first.body if len(items) == 1 else f"{first.body} (and {len(items) - 1} more)"
         write_to_terminal(self.app, desktop_notification(first.title, body))
         if self.command:
-            title, text = inert(first.title, TITLE_LIMIT), inert(body, BODY_LIMIT)
-            argv = [
-                part.replace("{title}", title)
-                .replace("{body}", text)
-                .replace("{count}", str(self.count))
-                for part in self.command
-            ]
+            values = {
+                "title": inert(first.title, TITLE_LIMIT),
+                "body": inert(body, BODY_LIMIT),
+                "count": str(self.count),
+            }
+            # One pass: a title holding "{body}" stays text, it is not filled in again.
+            argv = [_PLACEHOLDER.sub(lambda m: values[m.group(1)], part) for part in self.command]
             self.app.run_worker(self._run(argv), group="notify-command")
 
     async def _run(self, argv: list[str]) -> None:

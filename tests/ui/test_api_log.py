@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from phrony_tui.api import PhronyClient
+from phrony_tui.api.errors import NotFoundError
 from phrony_tui.commands.httplog import RecentRequests, Request, log_transport
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.app import ConsoleApp
@@ -46,3 +49,16 @@ def test_the_recent_requests_are_bounded() -> None:
         recent.add(Request(0.0, "GET", f"/v1/runs/{n}/conversation", 200, 1.0, 10))
     assert [e.path for e in recent.entries()] == [f"/v1/runs/{n}/conversation" for n in (2, 3, 4)]
     assert recent.total == 5
+
+
+async def test_a_key_in_a_path_stays_out_of_the_api_log(sim: SimServer) -> None:
+    """A key pasted where a run id goes is asked for as a path: the log keeps it redacted."""
+    recent = RecentRequests()
+    transport = log_transport(
+        debug=False, path=None, bodies=False, secrets=[sim.api_key], recent=recent
+    )
+    async with PhronyClient(sim.base_url, sim.api_key, transport=transport) as client:
+        with pytest.raises(NotFoundError):  # the log is what is checked
+            await client.get_run(sim.api_key)
+    paths = [entry.path for entry in recent.entries()]
+    assert paths and all(sim.api_key not in path for path in paths)

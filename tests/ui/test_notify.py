@@ -114,10 +114,11 @@ async def test_notify_command_runs_with_the_notification_as_arguments(
     command = [sys.executable, str(script), "{title}", "--", "{body}"]
     settings = Settings(notify="always", notify_command=command)
     async with console(sim, "chat", settings=settings) as (app, pilot):
-        app.post_message(WaitingChanged(1, [("a", HOSTILE_TITLE, "Approve; now")]))
+        # A title holding a placeholder stays text: it is not filled in with the body.
+        app.post_message(WaitingChanged(1, [("a", HOSTILE_TITLE + "{body}", "Approve; now")]))
         await until(pilot, lambda: out.exists() and out.read_text(encoding="utf-8"))
         assert out.read_text(encoding="utf-8").split("\n") == [
-            "␇␛]0,pwned␇",
+            "␇␛]0,pwned␇{body}",
             "--",
             "Approve, now",
         ]

@@ -74,6 +74,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.client = client
         self.agents = list(agents)
+        #: Set on the way back from a run (``ConsoleApp.action_home``): the inbox reads again.
+        self.back_from_run = False
         self.settings = settings
         self.keys = KeyLabels(settings.keys)
         self.profile = profile
@@ -112,9 +114,10 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a run: what was answered there leaves the inbox now, not at the next
-        poll."""
-        if self.agents:
+        poll (back from a dialog, nothing was answered: no pass of every conversation)."""
+        if self.agents and self.back_from_run:
             self.inbox.poke()
+        self.back_from_run = False
         self.call_after_refresh(self._focus_list)
 
     # --- parts ------------------------------------------------------------------------------
@@ -265,3 +268,8 @@ class HomeScreen(Screen[None]):
             return
         if self.app.screen is self:
             self.post_message(OpenRun(message.run_id, message.conversation, message.focus))
+        else:  # a dialog opened meanwhile: it is not closed under the person
+            self.notify(
+                f"Run {one_line(message.run_id, 40)} is ready: close the dialog and open it again.",
+                markup=False,
+            )

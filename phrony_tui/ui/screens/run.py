@@ -282,6 +282,8 @@ class RunScreen(RunView):
             self.run_worker(self.controller.snapshot(after), group="reconcile")
 
     def _on_connection(self, update: Connection) -> None:
+        if self.polled:
+            return  # what the stopped stream said last: the run is polled now
         if update.state in (ConnState.RECONNECTING, ConnState.POLLING):
             self.retries += 1
         if update.state is ConnState.CONNECTING:
