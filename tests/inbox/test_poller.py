@@ -193,7 +193,7 @@ async def test_a_failing_agent_is_asked_less_and_less_often(
         if passes == 30:
             break
     await updates.aclose()
-    assert 1 <= poller.requests <= passes // 3
+    assert 1 <= poller.requests <= passes // 2  # without a back-off: one per pass
 
 
 async def test_a_pass_over_unchanged_sessions_reads_no_conversation(
