@@ -9,7 +9,7 @@ stream can end mapped to one typed outcome.
 from __future__ import annotations
 
 import codecs
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 import httpx
@@ -120,7 +120,7 @@ class SSEParser:
                 text = text[1:]
         if not text:
             return []
-        out = list(self._lines_to_items(self._lines.decode(text)))
+        out = self._lines_to_items(self._lines.decode(text))
         # The bytes of the line still held: only this chunk's tail is measured (measuring the
         # whole held line again on every chunk would be quadratic on a long non-ASCII line).
         cut = max(text.rfind("\n"), text.rfind("\r"))
@@ -131,19 +131,24 @@ class SSEParser:
             raise EventTooLargeError(self.max_event_bytes)
         return out
 
-    def _lines_to_items(self, lines: Iterable[str]) -> Iterator[StreamItem]:
+    def _lines_to_items(self, lines: Iterable[str]) -> list[StreamItem]:
+        out: list[StreamItem] = []
+        decode, limit = self._events.decode, self.max_event_bytes
         for line in lines:
             if not line:
                 self._event_bytes = 0
-            elif not line.startswith(":"):
+            elif line[0] != ":":
                 self._event_bytes += (len(line) if line.isascii() else len(line.encode())) + 1
-                if self._event_bytes > self.max_event_bytes:
-                    raise EventTooLargeError(self.max_event_bytes)
-            decoded = self._events.decode(line)
+                if self._event_bytes > limit:
+                    raise EventTooLargeError(limit)
+            decoded = decode(line)
+            if decoded is None:
+                continue
             if isinstance(decoded, Comment):
-                yield Heartbeat(decoded.text.strip())
-            elif decoded is not None:
-                yield parse_event_data(decoded.data, decoded.id)
+                out.append(Heartbeat(decoded.text.strip()))
+            else:
+                out.append(parse_event_data(decoded.data, decoded.id))
+        return out
 
 
 class EventStream:
