@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 #: A batch of this many events means the run floods.
 FLOOD_BATCH = 64
@@ -19,16 +20,24 @@ class Pacer:
     nobody can read (what arrives meanwhile waits in the feed as one bigger batch)."""
 
     def __init__(
-        self, batch: int = FLOOD_BATCH, interval: float = FLOOD_INTERVAL, hold: float = FLOOD_HOLD
+        self,
+        batch: int = FLOOD_BATCH,
+        interval: float = FLOOD_INTERVAL,
+        hold: float = FLOOD_HOLD,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.batch = batch
         self.interval = interval
         self.hold = hold
+        self.clock = clock
+        self.sleep = sleep
         self._until = 0.0
 
     async def wait(self, events: int, started: float) -> None:
-        """After a batch of ``events`` taken at ``started`` (``time.monotonic()``) was shown."""
+        """After a batch of ``events`` taken at ``started`` (on ``clock``) was shown."""
         if events >= self.batch:
             self._until = started + self.hold
         if started < self._until:
-            await asyncio.sleep(started + self.interval - time.monotonic())
+            await self.sleep(started + self.interval - self.clock())
