@@ -10,6 +10,8 @@ import statistics
 import time
 from typing import Any
 
+from benchmarks.probes import key_to_frame
+
 SIZE = (160, 50)
 
 
@@ -87,8 +89,6 @@ def sessions(base: str, key: str, agents_csv: str, expected: str) -> dict[str, A
     """On the sessions tab of all agents merged: milliseconds from a key to the frame that
     shows it (page down; End, which also asks for the next pages), and the seconds End
     held down takes to reach the last of ``expected`` sessions."""
-    from textual import events
-
     from phrony_tui.ui.app import ConsoleApp
     from phrony_tui.ui.screens.home import HomeScreen
 
@@ -102,7 +102,7 @@ def sessions(base: str, key: str, agents_csv: str, expected: str) -> dict[str, A
     class Probe(ConsoleApp):
         def _display(self, screen: Any, renderable: Any) -> None:
             super()._display(screen, renderable)
-            if "done" in waiting and renderable is not None and cursor(self) != waiting["from"]:
+            if "done" in waiting and renderable is not None and cursor(self) != waiting["cursor"]:
                 waiting.pop("done").set()
                 waiting["end"] = time.perf_counter()
 
@@ -116,19 +116,9 @@ def sessions(base: str, key: str, agents_csv: str, expected: str) -> dict[str, A
             while len(home.sessions.pages.rows) < 100:
                 await pilot.pause(0.01)
             await pilot.pause(0.3)
-            assert app._driver is not None
-            driver = app._driver
 
             async def timed(name: str, key: str) -> None:
-                await pilot.pause(0.02)
-                waiting.update(done=asyncio.Event(), **{"from": cursor(app)})
-                event = events.Key(key, None)
-                event.set_sender(app)
-                start = time.perf_counter()
-                driver.send_message(event)
-                await asyncio.wait_for(waiting["done"].wait(), 30)
-                samples[name].append((waiting.pop("end") - start) * 1000)
-                waiting.clear()
+                samples[name].append(await key_to_frame(pilot, waiting, key, cursor=cursor(app)))
 
             for _ in range(40):
                 await timed("pagedown", "pagedown")

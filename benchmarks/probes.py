@@ -253,11 +253,31 @@ def latency(base: str, key: str, agent: str, count: str, rate: str) -> dict[str,
 # --- keypress ---------------------------------------------------------------------------------
 
 
+async def key_to_frame(
+    pilot: Any, waiting: dict[str, Any], key: str, char: str | None = None, **before: Any
+) -> float:
+    """Milliseconds from ``key`` reaching the app, the way the terminal driver delivers it,
+    to the frame the probe's ``_display`` marks (``waiting["end"]``) as showing its effect;
+    ``before`` is what that frame must differ from."""
+    from textual import events
+
+    app = pilot.app
+    await pilot.pause(0.02)  # let the previous frame settle
+    waiting.update(done=asyncio.Event(), **before)
+    event = events.Key(key, char)
+    event.set_sender(app)
+    start = time.perf_counter()
+    app._driver.send_message(event)
+    await asyncio.wait_for(waiting["done"].wait(), 30)
+    elapsed = (waiting.pop("end") - start) * 1000
+    waiting.clear()
+    return float(elapsed)
+
+
 def keypress(base: str, key: str, run_id: str) -> dict[str, Any]:
     """Milliseconds from a key (page down, End, search next) reaching the app to the first
     frame that shows its effect, on a big session. Keys go in the way the terminal driver
     sends them; the clock stops when the compositor has the new frame (``_display``)."""
-    from textual import events
 
     from phrony_tui.api import PhronyClient
     from phrony_tui.ui.app import ConsoleApp
@@ -281,19 +301,10 @@ def keypress(base: str, key: str, run_id: str) -> dict[str, Any]:
             while len(app.timeline.rows) < 1000:
                 await pilot.pause(0.1)
             await pilot.pause(0.5)
-            assert app._driver is not None
-            driver = app._driver
 
             async def timed(name: str, key: str, char: str | None = None) -> None:
-                await pilot.pause(0.02)  # let the previous frame settle
-                waiting.update(done=asyncio.Event(), cursor=app.timeline.cursor)
-                event = events.Key(key, char)
-                event.set_sender(app)
-                start = time.perf_counter()
-                driver.send_message(event)
-                await asyncio.wait_for(waiting["done"].wait(), 30)
-                samples[name].append((waiting.pop("end") - start) * 1000)
-                waiting.clear()
+                ms = await key_to_frame(pilot, waiting, key, char, cursor=app.timeline.cursor)
+                samples[name].append(ms)
 
             await pilot.press("t", "home")
             for _ in range(40):

@@ -12,7 +12,7 @@ import difflib
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -43,19 +43,29 @@ def config_path(explicit: str | None = None) -> Path:
     return platformdirs.user_config_path("phrony-tui") / "config.toml"
 
 
-def load_inbox_settings(explicit: str | None = None) -> InboxSettings:
-    """The inbox's settings, or the defaults when no file exists; a broken file is a clear
-    error naming it."""
+def read_config(explicit: str | None = None) -> tuple[str, dict[str, Any]] | None:
+    """The config file's name (as shown) and its TOML, or None when there is no file; a file
+    named on purpose that is missing, or one that cannot be read, is a clear error. Both
+    readers of the file, the console's settings and the inbox's, start here."""
     path = config_path(explicit)
     if not path.exists():
         if explicit:
             raise ConfigError(f"config file {one_line(str(path))} does not exist")
-        return InboxSettings()
+        return None
     shown = one_line(str(path))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return shown, tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config {shown}: {one_line(str(exc))}") from None
+
+
+def load_inbox_settings(explicit: str | None = None) -> InboxSettings:
+    """The inbox's settings, or the defaults when no file exists; a broken file is a clear
+    error naming it."""
+    found = read_config(explicit)
+    if found is None:
+        return InboxSettings()
+    shown, data = found
     try:
         return InboxSettings.model_validate(data)
     except ValidationError as exc:

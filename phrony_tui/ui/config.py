@@ -33,14 +33,13 @@ valid: a typo silently ignored is a key that mysteriously does not work.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..api.errors import ConfigError
 from ..inbox.agents import ProfileSettings
-from ..inbox.settings import PollInterval, config_path, profile_problem
+from ..inbox.settings import PollInterval, profile_problem, read_config
 from .actions import BY_ID
 from .sanitize import one_line
 
@@ -76,16 +75,10 @@ def _suggest(word: str) -> str:
 
 def load_settings(explicit: str | None = None) -> Settings:
     """The settings, or the defaults when no file exists; a broken file is a clear error."""
-    path = config_path(explicit)
-    if not path.exists():
-        if explicit:
-            raise ConfigError(f"config file {one_line(str(path))} does not exist")
+    found = read_config(explicit)
+    if found is None:
         return Settings()
-    shown = one_line(str(path))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read config {shown}: {one_line(str(exc))}") from None
+    shown, data = found
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

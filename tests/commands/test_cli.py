@@ -9,6 +9,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -178,9 +180,12 @@ def test_sim_and_demo_refuse_bad_flags_in_one_line(phrony: Phrony, sim: SimServe
 DEMO = [sys.executable, "-m", "phrony_tui.cli", "demo"]
 
 
-def test_demo_input_reaches_the_scenario(sim: SimServer, tmp_path: Path) -> None:
+@contextmanager
+def demo_sim_only(key: str, tmp_path: Path, *args: str) -> Iterator[tuple[dict[str, str], str]]:
+    """``phrony-tui demo --sim-only ARGS`` running: the environment that reaches its simulator
+    with ``key``, and the run id it printed; stopped on the way out."""
     proc = subprocess.Popen(
-        [*DEMO, "--scenario", "big", "--input", '{"items": 40}', "--sim-only", "--speed", "100"],
+        [*DEMO, *args, "--sim-only", "--speed", "100"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={k: v for k, v in os.environ.items() if not k.startswith("PHRONY_")},
@@ -194,14 +199,19 @@ def test_demo_input_reaches_the_scenario(sim: SimServer, tmp_path: Path) -> None
             lines.append(line)
         base = next(w for w in " ".join(lines).split() if w.startswith("PHRONY_API_BASE="))
         run_id = next(line for line in lines if "RUN_ID=" in line).split("RUN_ID=")[1].strip()
-        env = {"PHRONY_API_BASE": base.split("=", 1)[1], "PHRONY_API_KEY": sim.api_key}
-        env |= {"PHRONY_CREDENTIALS_FILE": str(tmp_path / "none")}
-        exported = run_process("export", run_id, "--json", env=env)
-        assert exported.returncode == 0, exported.stderr
-        assert len(json.loads(exported.stdout)["items"]) == 40
+        env = {"PHRONY_API_BASE": base.split("=", 1)[1], "PHRONY_API_KEY": key}
+        yield env | {"PHRONY_CREDENTIALS_FILE": str(tmp_path / "none")}, run_id
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_demo_input_reaches_the_scenario(sim: SimServer, tmp_path: Path) -> None:
+    args = ("--scenario", "big", "--input", '{"items": 40}')
+    with demo_sim_only(sim.api_key, tmp_path, *args) as (env, run_id):
+        exported = run_process("export", run_id, "--json", env=env)
+        assert exported.returncode == 0, exported.stderr
+        assert len(json.loads(exported.stdout)["items"]) == 40
 
 
 def test_the_demo_without_a_scenario_has_agents_with_waiting_sessions(
@@ -211,28 +221,10 @@ def test_the_demo_without_a_scenario_has_agents_with_waiting_sessions(
     inbox would list, read with the inbox command from its ``--sim-only`` twin."""
     from phrony_tui.cli import DEMO_AGENTS, DEMO_WAITING
 
-    proc = subprocess.Popen(
-        [*DEMO, "--sim-only", "--speed", "100"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={k: v for k, v in os.environ.items() if not k.startswith("PHRONY_")},
-    )
-    try:
-        assert proc.stdout is not None
-        lines: list[str] = []
-        while not any("RUN_ID=" in line for line in lines):
-            line = proc.stdout.readline().decode()
-            assert line, proc.stderr.read() if proc.stderr else ""
-            lines.append(line)
-        base = next(w for w in " ".join(lines).split() if w.startswith("PHRONY_API_BASE="))
-        env = {"PHRONY_API_BASE": base.split("=", 1)[1], "PHRONY_API_KEY": sim.api_key}
-        env |= {"PHRONY_CREDENTIALS_FILE": str(tmp_path / "none")}
+    with demo_sim_only(sim.api_key, tmp_path) as (env, _):
         agents = [f"--agent={sim.agents[name]}" for name in DEMO_AGENTS]
         listed = run_process("inbox", *agents, "--json", env=env)
         assert listed.returncode == 0, listed.stderr
         rows = json.loads(listed.stdout)
         per_agent = {a: sum(r["agentId"] == sim.agents[a] for r in rows) for a in DEMO_AGENTS}
         assert all(n >= DEMO_WAITING for n in per_agent.values()), per_agent
-    finally:
-        proc.terminate()
-        proc.wait(10)
