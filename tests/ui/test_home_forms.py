@@ -3,6 +3,8 @@ to what was typed in it."""
 
 from __future__ import annotations
 
+import re
+
 from textual.widgets import TextArea
 
 from phrony_tui.sim import SimServer
@@ -28,3 +30,23 @@ async def test_ctrl_q_with_a_filled_in_new_run_form_asks_first(sim: SimServer) -
         await pilot.press("n")
         await until(pilot, lambda: app.screen is form, what="back to the form")
         assert form.query_one(TextArea).text == '{"topic": "kept"}'
+
+
+async def test_the_inbox_heading_lines_up_with_its_rows_on_a_small_terminal(
+    sim: SimServer,
+) -> None:
+    """At 80x24 the columns' names sit over the columns (the heading follows the width the
+    rows are drawn at, not a width read while the layout settles)."""
+    from tests.ui.helpers import screen_text
+    from tests.ui.home_helpers import start
+
+    await start(sim, "approval")
+    async with home(sim, watched(sim, "approval"), size=(80, 24)) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await until(pilot, lambda: bool(screen.inbox.rows), what="a row")
+        await pilot.pause(0.2)
+        lines = screen_text(app).splitlines()
+        heading = next(line for line in lines if "agent" in line and "waiting" in line)
+        row = next(line for line in lines if " ago" in line)
+        age = re.search(r"\d+\w*(?: \d+\w*)? ago", row)
+        assert age is not None and heading.index("waiting") == age.start(), (heading, row)

@@ -110,6 +110,7 @@ class InboxTab(Horizontal):
         self.rows: list[InboxRow] = []
         self.by_key: dict[str, InboxRow] = {}
         self.names: dict[str, str] = {}
+        self._row_width = 0  # the width rows were last drawn at (the heading follows it)
         self.snapshot: InboxSnapshot | None = None
         self.deciding: tuple[str, bool] | None = None
         self.sending: set[str] = set()
@@ -205,9 +206,12 @@ class InboxTab(Horizontal):
         self.call_after_refresh(self._draw_heading)
 
     def _draw_heading(self) -> None:
+        """The columns' names, laid out for the width the rows were last drawn at (the list's
+        region can still be settling when the tab is resized)."""
         if not self.is_attached:
             return
-        title, run = self._columns(self.row_list.scrollable_content_region.width)
+        width = self._row_width or self.row_list.scrollable_content_region.width
+        title, run = self._columns(width)
         text = Text(" ")
         text.append(f"{'agent':<{AGENT}}{'kind':<{KIND}}{'title':<{title}}", style="bold")
         if run:
@@ -222,6 +226,9 @@ class InboxTab(Horizontal):
     def _paint(self, index: int, width: int) -> Text:
         row = self.rows[index]
         palette = palette_of(self.row_list)
+        if width != self._row_width:
+            self._row_width = width
+            self.call_after_refresh(self._draw_heading)
         title_width, run_width = self._columns(width)
         text = Text(" ")
         text.append(f"{one_line(self._agent(row), AGENT - 1):<{AGENT}}", style=palette.accent)
