@@ -49,7 +49,7 @@ def step_line(state: SessionState, item: TimelineItem) -> str:
 
 
 def _json_line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=True, default=str) + "\n"
+    return json.dumps(value, ensure_ascii=True, default=str, separators=(",", ":")) + "\n"
 
 
 def _emit_json(value: Any) -> None:
