@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.config import Settings
 from phrony_tui.ui.screens.home import HomeScreen
 from phrony_tui.ui.widgets.header import Place
-from tests.ui.helpers import until
+from tests.ui.helpers import screen_text, until
 from tests.ui.scenes import EPOCH
 
 #: Runs started before the console opens, in this order.
@@ -62,6 +63,15 @@ async def _prepare(sim: SimServer) -> None:
                 if is_waiting(status) or status == "Failed":
                     break
                 await asyncio.sleep(0.01)
+
+
+def _settled(text: str) -> bool:
+    """The first row (an approval) has its keys in the footer, and the column names sit
+    over their columns (both follow the rows a frame later)."""
+    lines = text.splitlines()
+    heading = next((line for line in lines if "agent" in line and "waiting" in line), "")
+    age = next((m for line in lines if (m := re.search(r"\d+\w*(?: \d+\w*)? ago", line))), None)
+    return "Approve" in text and age is not None and heading.find("waiting") == age.start()
 
 
 @contextmanager
@@ -101,6 +111,8 @@ def home_app(scene: HomeScene) -> Iterator[tuple[ConsoleApp, Callable[[Pilot[Non
                 if scene.tab == "sessions":
                     await pilot.press("s")
                     await until(pilot, lambda: screen.sessions.pages.done, what="sessions")
+                else:  # the footer offers the first row's keys, the heading sits on its rows
+                    await until(pilot, lambda: _settled(screen_text(app)), what="the inbox drawn")
             await pilot.pause(0.2)
 
         ages.fix_clock(EPOCH + timedelta(minutes=5))
