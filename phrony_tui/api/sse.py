@@ -10,9 +10,15 @@ events until changed, ``retry`` applies at once, comments are handed back for he
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+#: One block as servers write it: an optional ``id`` (without NUL, which the spec ignores)
+#: and one ``data`` line, each with the optional space after the colon.
+_BLOCK_TEXT = r"(?:id:(?: )?([^\n\x00]*)\n)?data:(?: )?([^\n]*)\n\n"
+_BLOCK = re.compile(_BLOCK_TEXT)
+_BLOCKS = re.compile(f"(?:{_BLOCK_TEXT})+")
 
 #: Longest reconnection delay a ``retry:`` field is taken at; a larger one is cut to this.
 MAX_RETRY_MS = 3_600_000
@@ -37,6 +43,11 @@ class LineDecoder:
     def __init__(self) -> None:
         self._held: list[str] = []
         self._skip_lf = False
+
+    @property
+    def holding(self) -> bool:
+        """Part of a line is held, or an LF that would end a CR's line."""
+        return bool(self._held) or self._skip_lf
 
     def decode(self, text: str) -> list[str]:
         if self._skip_lf:
@@ -81,6 +92,35 @@ class EventDecoder:
         self._data: list[str] = []
         self._event = ""
         self._id = ""
+
+    @property
+    def between_blocks(self) -> bool:
+        """No block is half read: the next line starts one."""
+        return not self._data and not self._event
+
+    def decode_blocks(self, text: str) -> list[tuple[str, str | None]] | None:
+        """Whole blocks at once, each an optional ``id`` line and one ``data`` line, LF line
+        ends, the last one ending ``text``: what a server writes each time it flushes an
+        event. The ``(data, last event id)`` of each, exactly what ``decode`` gives line by
+        line, at a fraction of the cost; None (nothing read) for anything else (comments,
+        ``event``, several data lines…), which the caller then reads line by line."""
+        one = _BLOCK.fullmatch(text)
+        if one is not None:
+            matches: Iterable[re.Match[str]] = (one,)
+        elif _BLOCKS.fullmatch(text) is not None:
+            matches = _BLOCK.finditer(text)
+        else:
+            return None
+        out: list[tuple[str, str | None]] = []
+        id_field = self._id
+        for match in matches:
+            data, new_id = match.group(2, 1)
+            if new_id is not None:
+                id_field = new_id
+            out.append((data, id_field or None))
+        self._id = id_field
+        self.last_event_id = id_field or None
+        return out
 
     def decode(self, line: str) -> ServerSentEvent | Comment | None:
         if not line:

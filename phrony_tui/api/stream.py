@@ -63,7 +63,7 @@ def parse_event_data(data: str, event_id: str | None) -> StreamEvent | Malformed
 
 def _parse(data: str, event_id: str | None) -> StreamEvent | MalformedEvent:
     try:
-        event = StreamEvent.from_json(data)
+        return StreamEvent.from_json(data, event_id)
     except ValidationError as exc:
         error = exc.errors()[0]
         if error["type"] != "json_invalid":
@@ -79,8 +79,8 @@ def _parse(data: str, event_id: str | None) -> StreamEvent | MalformedEvent:
             event = StreamEvent.model_validate(loads_deep(data))
         except (ValueError, RecursionError):
             return MalformedEvent(data[:2000], "nested too deeply to read", event_id)
-    event.event_id = event_id
-    return event
+        event.event_id = event_id
+        return event
 
 
 class SSEParser:
@@ -94,6 +94,7 @@ class SSEParser:
         self._started = False
         self._event_bytes = 0
         self._held_bytes = 0
+        self._between_blocks = False  # the last chunk ended a block: nothing is held
 
     @property
     def last_event_id(self) -> str | None:
@@ -105,7 +106,32 @@ class SSEParser:
         return self._events.retry_ms
 
     def feed(self, chunk: bytes) -> list[StreamItem]:
-        return self._feed_text(self._utf8.decode(chunk))
+        if self._between_blocks and chunk.endswith(b"\n\n") and b"\r" not in chunk:
+            items = self._whole_blocks(chunk)
+            if items is not None:
+                return items
+        out = self._feed_text(self._utf8.decode(chunk))
+        self._between_blocks = (
+            self._started
+            and chunk.endswith(b"\n\n")
+            and not self._lines.holding
+            and self._events.between_blocks
+        )
+        return out
+
+    def _whole_blocks(self, chunk: bytes) -> list[StreamItem] | None:
+        """A chunk of whole events (a server flushes one or a few at a time), read in one
+        pass; None when it needs the line-by-line path, which gives the same items."""
+        if len(chunk) > self.max_event_bytes:
+            return None  # one of its events may be too large: the general path says which
+        try:
+            text = chunk.decode()
+        except UnicodeDecodeError:
+            return None  # the general path replaces what is not UTF-8
+        blocks = self._events.decode_blocks(text)
+        if blocks is None:
+            return None
+        return [parse_event_data(data, event_id) for data, event_id in blocks]
 
     def close(self) -> list[StreamItem]:
         """End of stream: an unterminated final line or block is dropped, as the spec says."""

@@ -262,3 +262,74 @@ LINE = st.text(alphabet=st.sampled_from("ab:é \ufeff"), max_size=12)
 def test_any_chunking_decodes_alike(lines: list[tuple[str, str]], chunks: list[int]) -> None:
     text = "".join(line + end for line, end in lines)
     assert decode_all(text, chunks) == decode_all(text)
+
+
+# A chunk of whole blocks is read in one pass (``EventDecoder.decode_blocks``); anything out of
+# the ordinary goes line by line. Fed byte by byte, no chunk is ever whole: the reference.
+STEP = '{"ts":"t","kind":"step","subject":"s","data":{"id":"x","ordinal":1,"type":"t"}}'
+BLOCK_LINE = st.sampled_from(
+    [
+        "id: 7",
+        "id:8",
+        "id: ",
+        "id",
+        "id: has\0nul",
+        f"data: {event_json(1)}",
+        f"data:{event_json(2)}",
+        f"data:  {event_json(3)}",
+        f"data: {STEP}",
+        "data: {not json",
+        "data: [1, 2]",
+        'data: {"kind":"step","subject":"é ✓","data":{}}',
+        "data",
+        "data:",
+        "event: step",
+        "event:",
+        ": ping",
+        ":",
+        "retry: 1500",
+        "unknown: field",
+        "",
+    ]
+)
+ID_LINE = st.sampled_from(["id: 7", "id:8", "id: ", "id: 9"])
+DATA_LINE = st.sampled_from(
+    [f"data: {event_json(1)}", f"data: {STEP}", "data: {not json", "data:", "data:  x"]
+)
+BLOCK = st.one_of(
+    # as servers write them: what the one-pass path reads
+    st.tuples(st.one_of(st.just(""), ID_LINE.map(lambda line: line + "\n")), DATA_LINE).map(
+        lambda parts: f"{parts[0]}{parts[1]}\n\n"
+    ),
+    st.lists(BLOCK_LINE, min_size=1, max_size=4).map(lambda lines: "\n".join(lines) + "\n\n"),
+)
+
+
+@given(
+    st.lists(st.lists(BLOCK, min_size=1, max_size=3), max_size=12),
+    st.sampled_from([b"", b"\xff", "é".encode()[:1]]),
+)
+def test_chunks_of_whole_blocks_read_as_line_by_line(
+    chunks: list[list[str]], odd_bytes: bytes
+) -> None:
+    raw = [("".join(blocks)).encode() for blocks in chunks]
+    if raw and odd_bytes:
+        raw[len(raw) // 2] = raw[len(raw) // 2].replace(b"s", odd_bytes, 1)  # not UTF-8
+    whole, reference = SSEParser(), SSEParser()
+    got = [item for chunk in raw for item in whole.feed(chunk)]
+    expected = [
+        item
+        for chunk in raw
+        for i in range(len(chunk))
+        for item in reference.feed(chunk[i : i + 1])
+    ]
+    assert got == expected
+    assert (whole.last_event_id, whole.retry_ms) == (reference.last_event_id, reference.retry_ms)
+
+
+def test_a_chunk_of_whole_events_over_the_limit_still_raises() -> None:
+    parser = SSEParser(max_event_bytes=200)
+    parser.feed(b": hello\n\n")
+    parser.feed(f"data: {event_json(1)}\n\n".encode())
+    with pytest.raises(EventTooLargeError):
+        parser.feed(f"id: 2\ndata: {event_json(2, pad='x' * 300)}\n\n".encode())

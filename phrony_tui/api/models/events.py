@@ -30,21 +30,30 @@ class StreamEvent(WireModel):
         return self.data
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> StreamEvent:
-        """The event in ``text``; raises ``ValidationError`` as ``model_validate_json``. A step
-        comes back as a ``StepEvent``, its ``data`` kept as JSON."""
+    def from_json(cls, text: str | bytes, event_id: str | None = None) -> StreamEvent:
+        """The event in ``text`` (its SSE ``id``: ``event_id``); raises ``ValidationError`` as
+        ``model_validate_json``. A step comes back as a ``StepEvent``, its ``data`` kept as
+        JSON."""
         raw = text.encode() if isinstance(text, str) else text
         try:
             step = _STEP_ENVELOPE.decode(raw)
         except (msgspec.DecodeError, RecursionError):
             step = None
-        if step is None or step.kind != EventKind.STEP:
-            return cls.model_validate_json(raw)
-        data = bytes(step.data)
-        if not data.startswith(b"{"):
-            return cls.model_validate_json(raw)
-        fields = {"ts": step.ts, "kind": step.kind, "subject": step.subject, "raw_data": data}
-        return StepEvent.model_validate(fields)
+        if step is not None and step.kind == EventKind.STEP:
+            data = bytes(step.data)
+            if data.startswith(b"{"):
+                return StepEvent.model_validate(
+                    {
+                        "ts": step.ts,
+                        "kind": step.kind,
+                        "subject": step.subject,
+                        "raw_data": data,
+                        "event_id": event_id,
+                    }
+                )
+        event = cls.model_validate_json(raw)
+        event.event_id = event_id
+        return event
 
 
 class StepEvent(StreamEvent):
