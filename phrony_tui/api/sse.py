@@ -10,15 +10,13 @@ events until changed, ``retry`` applies at once, comments are handed back for he
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 #: One block as servers write it: an optional ``id`` (without NUL, which the spec ignores)
-#: and one ``data`` line, each with the optional space after the colon.
-_BLOCK_TEXT = r"(?:id:(?: )?([^\n\x00]*)\n)?data:(?: )?([^\n]*)\n\n"
-_BLOCK = re.compile(_BLOCK_TEXT)
-_BLOCKS = re.compile(f"(?:{_BLOCK_TEXT})+")
+#: and one ``data`` line, each with the optional space after the colon. Possessive: a block
+#: matches one way only, so a chunk that is not all such blocks fails in linear time.
+_BLOCK = re.compile(r"(?:id:(?: )?+([^\n\x00]*+)\n)?+data:(?: )?+([^\n]*+)\n\n")
 
 #: Longest reconnection delay a ``retry:`` field is taken at; a larger one is cut to this.
 MAX_RETRY_MS = 3_600_000
@@ -104,20 +102,18 @@ class EventDecoder:
         event. The ``(data, last event id)`` of each, exactly what ``decode`` gives line by
         line, at a fraction of the cost; None (nothing read) for anything else (comments,
         ``event``, several data lines…), which the caller then reads line by line."""
-        one = _BLOCK.fullmatch(text)
-        if one is not None:
-            matches: Iterable[re.Match[str]] = (one,)
-        elif _BLOCKS.fullmatch(text) is not None:
-            matches = _BLOCK.finditer(text)
-        else:
-            return None
         out: list[tuple[str, str | None]] = []
         id_field = self._id
-        for match in matches:
+        block, pos, end = _BLOCK.match, 0, len(text)
+        while pos < end:
+            match = block(text, pos)
+            if match is None:
+                return None
             data, new_id = match.group(2, 1)
             if new_id is not None:
                 id_field = new_id
             out.append((data, id_field or None))
+            pos = match.end()
         self._id = id_field
         self.last_event_id = id_field or None
         return out
