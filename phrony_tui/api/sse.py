@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 #: One block as servers write it: an optional ``id`` (without NUL, which the spec ignores)
-#: and one ``data`` line, each with the optional space after the colon. Possessive: a block
-#: matches one way only, so a chunk that is not all such blocks fails in linear time.
-_BLOCK = re.compile(r"(?:id:(?: )?+([^\n\x00]*+)\n)?+data:(?: )?+([^\n]*+)\n\n")
+#: and one ``data`` line, each with the optional space after the colon. Matched one block at
+#: a time: a chunk that is not all such blocks fails in time linear in its length.
+_BLOCK = re.compile(r"(?:id: ?([^\n\x00]*)\n)?data: ?([^\n]*)\n\n")
 
 #: Longest reconnection delay a ``retry:`` field is taken at; a larger one is cut to this.
 MAX_RETRY_MS = 3_600_000

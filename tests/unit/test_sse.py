@@ -336,9 +336,9 @@ def test_a_chunk_of_whole_events_over_the_limit_still_raises() -> None:
 
 
 def test_a_long_chunk_of_events_ending_out_of_the_ordinary_reads_in_linear_time() -> None:
-    """A chunk of many events and then a heartbeat takes the line-by-line path. Matched with
-    backtracking (each optional space after a colon tried both ways), this chunk would take
-    4^2000 steps: the parser would hang on an ordinary heartbeat after a burst."""
+    """A chunk of many events and then a heartbeat takes the line-by-line path. Matched as one
+    repeated pattern, each optional space after a colon would be tried both ways for every
+    block before giving up: 4^2000 steps, a hang on an ordinary heartbeat after a burst."""
     parser = SSEParser()
     parser.feed(b": hello\n\n")
     burst = "".join(f"id: {n}\ndata:  {event_json(n)}\n\n" for n in range(2000)) + ": ping\n\n"
