@@ -1,5 +1,5 @@
-"""The New run form opened from the sessions: what quitting or a late answer elsewhere does
-to what was typed in it."""
+"""The New run form opened from the sessions (what quitting or a late answer elsewhere does
+to what was typed in it), and home on a small terminal."""
 
 from __future__ import annotations
 
@@ -50,3 +50,39 @@ async def test_the_inbox_heading_lines_up_with_its_rows_on_a_small_terminal(
         row = next(line for line in lines if " ago" in line)
         age = re.search(r"\d+\w*(?: \d+\w*)? ago", row)
         assert age is not None and heading.index("waiting") == age.start(), (heading, row)
+
+
+async def test_at_80_columns_the_detail_goes_under_the_inbox_and_titles_keep_their_room(
+    sim: SimServer,
+) -> None:
+    """Beside the list, the detail left a title 10 cells at 80 columns: "Approval…". Under
+    it, the title is read whole."""
+    from tests.ui.helpers import screen_text
+    from tests.ui.home_helpers import start
+
+    await start(sim, "approval")
+    async with home(sim, watched(sim, "approval"), size=(80, 24)) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await until(pilot, lambda: bool(screen.inbox.rows), what="a row")
+        await pilot.pause(0.2)
+        title = screen.inbox.rows[0].title
+        lines = screen_text(app).splitlines()
+        row = next(line for line in lines if " ago" in line)
+        assert title and title[:30] in row, (title, row)
+        below = lines[lines.index(row) + 1 :]
+        assert any(line.strip().startswith(title[:30]) for line in below), "the detail, below"
+
+
+async def test_at_80x24_the_new_run_form_keeps_start_and_cancel_on_screen(sim: SimServer) -> None:
+    from tests.ui.helpers import screen_text
+
+    async with home(sim, watched(sim, "chat"), size=(80, 24)) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await pilot.press("s")
+        await until(pilot, lambda: screen.sessions.pages.total is not None, what="sessions")
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NewRunScreen), what="the form")
+        await pilot.press("ctrl+o")  # a file row too
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "Start" in text and "Cancel" in text and "path to the file" in text, text

@@ -37,7 +37,7 @@ from ..widgets.row_list import RowList
 #: The widths of the fixed columns; the title takes what is left (the run's column goes
 #: first when the list is narrow).
 AGENT, KIND, RUN, SINCE = 14, 14, 16, 11
-NARROW_TITLE = 16
+NARROW_TITLE = 30  # below this the run column gives the title its room
 ARGUMENTS_LIMIT = 4000
 
 
