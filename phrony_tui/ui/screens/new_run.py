@@ -76,7 +76,7 @@ class NewRunScreen(ModalScreen[str | None]):
     """Start a run of one agent from the console."""
 
     #: Below 30 rows the editor is shorter, so Start and Cancel stay on screen.
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         binding("new_run.start"),
