@@ -1,5 +1,5 @@
-"""The console's recent HTTP requests, as ``--debug`` would have logged them: method, path,
-status, milliseconds, bytes and retry, newest at the bottom. Never a body, never the key."""
+"""The console's recent HTTP requests, as ``--debug`` would have logged them: method, status,
+milliseconds, bytes, retry and path, newest at the bottom. Never a body, never the key."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from ..actions import Where
 from ..keys import KeyLabels, bindings
 from ..sanitize import one_line
 
-COLUMNS = ("time", "method", "path", "status", "ms", "bytes", "retry", "note")
+#: The path last: it is long, and on a narrow terminal the status stays in view.
+COLUMNS = ("time", "method", "status", "ms", "bytes", "retry", "note", "path")
 REFRESH_EVERY = 1.0
 
 
@@ -25,12 +26,12 @@ def row(entry: Request) -> tuple[Text, ...]:
     return (
         Text(time.strftime("%H:%M:%S", time.localtime(entry.at))),
         Text(entry.method),
-        Text(one_line(entry.path, 80)),
         Text("" if entry.status is None else str(entry.status)),
         Text("" if entry.ms is None else f"{entry.ms:.0f}", justify="right"),
         Text("" if entry.size is None else str(entry.size), justify="right"),
         Text(str(entry.retry) if entry.retry else ""),
         Text(one_line(entry.note, 40)),
+        Text(one_line(entry.path, 80)),
     )
 
 
