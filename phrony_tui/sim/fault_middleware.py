@@ -33,7 +33,7 @@ class FaultMiddleware:
         if faults.rate_limit_next:
             faults.rate_limit_next -= 1
             response = error(429, "rate_limited", "rate limit exceeded; retry later", retry)
-        elif faults.unavailable_next:
+        elif faults.unavailable_next and faults.unavailable_path in scope["path"]:
             faults.unavailable_next -= 1
             response = error(503, "unavailable", "service unavailable (injected)", retry)
         elif faults.rate_limit_every and self.world.request_count % faults.rate_limit_every == 0:

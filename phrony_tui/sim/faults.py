@@ -24,6 +24,8 @@ FAULT_NAMES = {
     "retry-ms": "the 'retry:' advice sent at the start of each stream (default 1000)",
     "rate-limit-next": "answer the next N API requests with 429 and Retry-After",
     "unavailable-next": "answer the next N API requests with 503 and Retry-After",
+    "unavailable-path": "only requests whose path holds TEXT (an agent's id, say) count for "
+    "unavailable-next",
     "fail-next": "answer the next N messages/input POSTs with 500 without processing them",
     "fail-after-accept": "process the next N messages/input POSTs, then answer 500 anyway",
     "fail-stream": "answer every stream request with 500 while set to 1",
@@ -52,6 +54,7 @@ class Faults:
     retry_ms: int = 1000
     rate_limit_next: int = 0
     unavailable_next: int = 0
+    unavailable_path: str = ""
     fail_next: int = 0
     fail_after_accept: int = 0
     fail_stream: int = 0
@@ -64,6 +67,9 @@ class Faults:
         if attr not in kinds:
             known = ", ".join(sorted(FAULT_NAMES))
             raise ValueError(f"unknown fault {name!r}; known faults: {known}")
+        if kinds[attr] in ("str", str):
+            setattr(self, attr, str(value))
+            return
         try:
             number = float(value)
         except (TypeError, ValueError):

@@ -4,8 +4,9 @@ fetch next, hands each page back, and draws ``rows``.
 
 Each (agent, status) pair is one source read with ``skip``/``take``; the merged list grows only
 as far as every source that may still hold newer sessions has a row to compare, so the order
-is right however the pages arrive. A session seen twice (new ones shift the offsets) is kept
-once.
+is right however the pages arrive. A source that cannot be read does not hold the others up:
+the list goes on without it, and once it reads again the list is merged anew, its sessions in
+their places. A session seen twice (new ones shift the offsets) is kept once.
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ class Source:
 
 @dataclass
 class _Read:
-    fetched: list[SessionListItem] = field(default_factory=list)
+    fetched: list[SessionListItem] = field(default_factory=list)  # every one read, in order
     skip: int = 0
     total: int | None = None
     used: int = 0
     error: str = ""
+    failures: int = 0  # in a row
+    passed_over: bool = False  # rows were merged past it while it could not be read
 
     @property
     def more(self) -> bool:
@@ -99,46 +102,72 @@ class SessionPages:
                 out.append((source, read.skip, PAGE))
         return out
 
-    def loaded(self, source: Source, skip: int, page: SessionList) -> int:
-        """A page arrived; returns how many rows the merged list gained."""
+    def loaded(self, source: Source, skip: int, page: SessionList) -> bool:
+        """A page arrived. True when rows already listed moved (a source read again after
+        failing had sessions newer than some listed): draw them all again."""
         self.in_flight.discard(source)
         read = self._reads.get(source)
         if read is None or skip != read.skip:
-            return 0  # a filter changed meanwhile, or a page read twice
+            return False  # a filter changed meanwhile, or a page read twice
         read.error = ""
-        read.fetched = read.fetched[read.used :]
-        read.used = 0
+        read.failures = 0
         read.fetched.extend(page.items)
         read.skip += len(page.items)
         read.total = page.total if page.items else read.skip
-        return self._merge()
+        if read.passed_over:
+            self._remerge()
+            return True
+        self._merge()
+        return False
 
-    def failed(self, source: Source, reason: str) -> None:
-        """A page could not be read: this source stops until ``retry``."""
+    def failed(self, source: Source, reason: str, *, final: bool = False) -> int:
+        """A page could not be read: this source stops until ``retry`` (for good when
+        ``final``: a refusal), and the others are listed without it. Returns how many times
+        in a row it failed."""
         self.in_flight.discard(source)
         read = self._reads.get(source)
-        if read is not None:
-            read.error = reason
+        if read is None:
+            return 0
+        read.error = reason
+        read.failures += 1
+        if final:
+            read.total = read.skip  # nothing more will be read of it
+        self._merge()
+        return read.failures
 
-    def retry(self) -> None:
-        for read in self._reads.values():
+    def retry(self, source: Source) -> None:
+        """Read ``source`` again when it is next wanted."""
+        read = self._reads.get(source)
+        if read is not None:
             read.error = ""
 
-    def _merge(self) -> int:
-        before = len(self.rows)
+    def _remerge(self) -> None:
+        self.rows = []
+        self._seen = set()
+        for read in self._reads.values():
+            read.used = 0
+            read.passed_over = False
+        self._merge()
+
+    def _merge(self) -> None:
         while True:
             heads: list[tuple[Source, SessionListItem]] = []
+            failing: list[_Read] = []
             for source, read in self._reads.items():
                 head = read.head
                 if head is None:
                     if read.more and not read.error:
-                        return len(self.rows) - before  # it may hold a newer one: wait
+                        return  # it may hold a newer one: wait
+                    if read.more:
+                        failing.append(read)
                     continue
                 heads.append((source, head))
             if not heads:
-                return len(self.rows) - before
+                return
             source, item = max(heads, key=lambda pair: newest_key(pair[1]))
             self._reads[source].used += 1
             if item.id not in self._seen:
                 self._seen.add(item.id)
                 self.rows.append(SessionRow(source.agent_id, item))
+                for read in failing:
+                    read.passed_over = True

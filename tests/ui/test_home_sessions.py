@@ -1,5 +1,6 @@
 """The home screen's sessions tab against the simulator: pages read as the cursor goes, the
-cursor kept across opening a run, the status filter and the agent scope."""
+cursor kept across opening a run, the status filter and the agent scope, an agent's list that
+fails and is read again."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import re
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.sim import SimServer
+from phrony_tui.ui.config import Settings
 from phrony_tui.ui.screens.home import HomeScreen
 from phrony_tui.ui.screens.run import RunScreen
 from phrony_tui.ui.session_pages import PAGE
-from tests.conftest import wait_status
+from tests.conftest import TEST_SPEED, wait_status
 from tests.ui.helpers import screen_text, until
 from tests.ui.home_helpers import home, start, until_home, watched
 
@@ -87,3 +89,52 @@ async def test_the_status_filter_and_the_agent_scope(sim: SimServer) -> None:
         await until(pilot, lambda: "No failed sessions for" in screen_text(app), what="empty")
         await pilot.press("A")  # all merged again
         await until(pilot, lambda: "Agent: all agents" in screen_text(app))
+
+
+async def test_an_agent_whose_sessions_fail_is_read_again_and_merged_in_order() -> None:
+    """One agent's list answers 503 twice: the other agent's sessions are listed meanwhile,
+    the failing one is asked again by itself, and its sessions then take their places."""
+    with SimServer(speed=TEST_SPEED, seed=3) as sim:  # its own: these are all its sessions
+        waiting = []
+        for _ in range(3):
+            await start(sim, "failing")
+            waiting += await start(sim, "approval")
+        async with PhronyClient(sim.base_url, sim.api_key) as client:
+            for run_id in waiting:
+                await wait_status(client, run_id, "WaitingForHITL")
+        approval = sim.agents["approval"]
+        quiet = Settings(poll_interval=60)  # the inbox's polls leave the fault to the sessions
+        agents = watched(sim, "failing", "approval")
+        async with home(sim, agents, settings=quiet) as (app, pilot):
+            screen = await until_home(pilot, app)
+            await until(pilot, lambda: len(screen.inbox.rows) == 3, what="the inbox's pass")
+            sim.faults.set("unavailable-path", f"/v1/agents/{approval}/sessions")
+            sim.faults.set("unavailable-next", 2)
+            await pilot.press("s")
+            await until(pilot, lambda: "trying again" in screen_text(app), what="the failure")
+            await until(pilot, lambda: " 3 sessions" in screen_text(app), what="the other's")
+            await until(pilot, lambda: counts(screen_text(app)) == (6, 6), what="both agents")
+            assert "trying again" not in screen_text(app)
+            assert sim.faults.unavailable_next == 0
+            rows = screen.sessions.pages.rows
+            started = [row.session.started_at or "" for row in rows]
+            assert started == sorted(started, reverse=True)
+            assert [row.agent_id for row in rows] == [approval, sim.agents["failing"]] * 3
+
+
+async def test_an_agent_that_is_not_there_is_not_asked_again() -> None:
+    """A 404 is said once: the list ends without that agent, and it is not asked again."""
+    from phrony_tui.inbox.agents import WatchedAgent
+
+    with SimServer(speed=TEST_SPEED, seed=4) as sim:  # its own: no sessions anywhere
+        unknown = WatchedAgent("00000000-0000-4000-8000-000000000000")
+        agents = [*watched(sim, "failing"), unknown]
+        async with home(sim, agents, settings=Settings(poll_interval=60)) as (app, pilot):
+            await until_home(pilot, app)
+            await pilot.press("s")
+            await until(pilot, lambda: "404" in screen_text(app), what="the 404")
+            await until(pilot, lambda: "No sessions for all" in screen_text(app), what="the end")
+            asked = sim.world.request_count
+            await pilot.pause(2.5)  # past two tries again, had it been tried again
+            assert sim.world.request_count == asked
+            assert "trying again" not in screen_text(app)

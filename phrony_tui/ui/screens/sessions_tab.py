@@ -1,10 +1,13 @@
 """The sessions tab: the watched agents' sessions, newest first, one agent or all merged,
-filtered by status, read a page at a time as the cursor nears the end."""
+filtered by status, read a page at a time as the cursor nears the end. A page that cannot be
+read is asked for again by itself, less and less often (never after a refusal: a key that may
+not read the agent, or an agent that is not there)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -14,10 +17,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...api import PhronyClient
-from ...api.errors import PhronyError
+from ...api.errors import APIStatusError, PhronyError
 from ...api.models import SessionList
 from ...inbox.agents import WatchedAgent
 from ...live.describe import describe
+from ...live.link import FATAL
+from ...live.retry import backoff
 from ..ages import duration, stamp
 from ..format import short_status_badge, tokens
 from ..palette import palette_of
@@ -35,6 +40,8 @@ COLUMNS = (
     ("started by", 22),
     ("session", 10),
 )
+#: Seconds before the first try again of a page that failed; it doubles each time (capped).
+RETRY_BASE = 1.0
 
 
 class OpenSession(Message):
@@ -54,6 +61,8 @@ class PageRead(Message, bubble=False):
     skip: int
     page: SessionList | None
     error: str = ""
+    #: How long the server asked to wait (``Retry-After``); None: do not try again by itself.
+    retry_after: float | None = None
 
 
 def heading() -> Text:
@@ -131,7 +140,10 @@ class SessionsTab(Vertical):
                 source.agent_id, skip=skip, take=take, status=source.status
             )
         except PhronyError as exc:
-            self.post_message(PageRead(generation, source, skip, None, describe(exc)))
+            retry_after = None if isinstance(exc, FATAL) else 0.0
+            if isinstance(exc, APIStatusError) and exc.retry_after is not None:
+                retry_after = exc.retry_after
+            self.post_message(PageRead(generation, source, skip, None, describe(exc), retry_after))
             return
         self.post_message(PageRead(generation, source, skip, page))
 
@@ -139,13 +151,26 @@ class SessionsTab(Vertical):
     def _on_page(self, message: PageRead) -> None:
         if message.generation != self.generation or not self.is_attached:
             return
+        moved = False
         if message.page is None:
-            self.pages.failed(message.source, message.error)
+            again = message.retry_after is not None
+            reason = f"{message.error} · trying again" if again else message.error
+            failures = self.pages.failed(message.source, reason, final=not again)
+            if message.retry_after is not None:
+                delay = backoff(failures - 1, message.retry_after, RETRY_BASE)
+                self.set_timer(delay, partial(self._retry, message.generation, message.source))
         else:
-            self.pages.loaded(message.source, message.skip, message.page)
+            moved = self.pages.loaded(message.source, message.skip, message.page)
         if self.pages.done and not self.pages.rows:
             self.row_list.set_empty(self._nothing())
-        self.row_list.set_rows([r.session.id for r in self.pages.rows], redraw=False)
+        self.row_list.set_rows([r.session.id for r in self.pages.rows], redraw=moved)
+        self._draw_bar()
+
+    def _retry(self, generation: int, source: Source) -> None:
+        if generation != self.generation or not self.is_attached:
+            return  # reloaded meanwhile: that list is gone
+        self.pages.retry(source)
+        self._fetch()
         self._draw_bar()
 
     @on(RowList.NearEnd, "#sessions-list")
