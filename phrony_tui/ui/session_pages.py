@@ -5,8 +5,9 @@ fetch next, hands each page back, and draws ``rows``.
 Each (agent, status) pair is one source read with ``skip``/``take``; the merged list grows only
 as far as every source that may still hold newer sessions has a row to compare, so the order
 is right however the pages arrive. A source that cannot be read does not hold the others up:
-the list goes on without it, and once it reads again the list is merged anew, its sessions in
-their places. A session seen twice (new ones shift the offsets) is kept once.
+the list goes on without it, and once it reads again its sessions newer than the last row
+listed are put in their places (the list never shrinks), the older ones merged as usual. A
+session seen twice (new ones shift the offsets) is kept once.
 """
 
 from __future__ import annotations
@@ -42,17 +43,17 @@ class Source:
 
 @dataclass
 class _Read:
-    fetched: list[SessionListItem] = field(default_factory=list)  # every one read, in order
+    fetched: list[SessionListItem] = field(default_factory=list)
     skip: int = 0
     total: int | None = None
     used: int = 0
     error: str = ""
     failures: int = 0  # in a row
-    passed_over: bool = False  # rows were merged past it while it could not be read
+    ended: bool = False  # refused: nothing more will be read of it
 
     @property
     def more(self) -> bool:
-        return self.total is None or self.skip < self.total
+        return not self.ended and (self.total is None or self.skip < self.total)
 
     @property
     def head(self) -> SessionListItem | None:
@@ -103,22 +104,20 @@ class SessionPages:
         return out
 
     def loaded(self, source: Source, skip: int, page: SessionList) -> bool:
-        """A page arrived. True when rows already listed moved (a source read again after
-        failing had sessions newer than some listed): draw them all again."""
+        """A page arrived. True when rows were put between rows already listed (a source read
+        again after failing had newer sessions): draw them all again."""
         self.in_flight.discard(source)
         read = self._reads.get(source)
         if read is None or skip != read.skip:
             return False  # a filter changed meanwhile, or a page read twice
         read.error = ""
         read.failures = 0
+        read.fetched = read.fetched[read.used :]
+        read.used = 0
         read.fetched.extend(page.items)
         read.skip += len(page.items)
         read.total = page.total if page.items else read.skip
-        if read.passed_over:
-            self._remerge()
-            return True
-        self._merge()
-        return False
+        return self._merge()
 
     def failed(self, source: Source, reason: str, *, final: bool = False) -> int:
         """A page could not be read: this source stops until ``retry`` (for good when
@@ -130,8 +129,7 @@ class SessionPages:
             return 0
         read.error = reason
         read.failures += 1
-        if final:
-            read.total = read.skip  # nothing more will be read of it
+        read.ended = read.ended or final
         self._merge()
         return read.failures
 
@@ -141,33 +139,51 @@ class SessionPages:
         if read is not None:
             read.error = ""
 
-    def _remerge(self) -> None:
-        self.rows = []
-        self._seen = set()
-        for read in self._reads.values():
-            read.used = 0
-            read.passed_over = False
-        self._merge()
-
-    def _merge(self) -> None:
+    def _merge(self) -> bool:
+        """Extend the rows as far as every source allows; True when some went in between."""
+        inserted = self._catch_up()
         while True:
             heads: list[tuple[Source, SessionListItem]] = []
-            failing: list[_Read] = []
             for source, read in self._reads.items():
                 head = read.head
                 if head is None:
                     if read.more and not read.error:
-                        return  # it may hold a newer one: wait
-                    if read.more:
-                        failing.append(read)
+                        return inserted  # it may hold a newer one: wait
                     continue
                 heads.append((source, head))
             if not heads:
-                return
+                return inserted
             source, item = max(heads, key=lambda pair: newest_key(pair[1]))
             self._reads[source].used += 1
             if item.id not in self._seen:
                 self._seen.add(item.id)
                 self.rows.append(SessionRow(source.agent_id, item))
-                for read in failing:
-                    read.passed_over = True
+
+    def _catch_up(self) -> bool:
+        """Sessions newer than the last row listed (of a source the list went on without)
+        go in their places: every other source's newer ones are listed already."""
+        if not self.rows:
+            return False
+        last = newest_key(self.rows[-1].session)
+        inserted = False
+        for source, read in self._reads.items():
+            while (head := read.head) is not None and newest_key(head) > last:
+                read.used += 1
+                if head.id not in self._seen:
+                    self._seen.add(head.id)
+                    row = SessionRow(source.agent_id, head)
+                    self.rows.insert(self._place(newest_key(head)), row)
+                    inserted = True
+        return inserted
+
+    def _place(self, key: str) -> int:
+        """Where a session started at ``key`` goes among the rows (newest first): after those
+        started at the same time or later."""
+        low, high = 0, len(self.rows)
+        while low < high:
+            middle = (low + high) // 2
+            if newest_key(self.rows[middle].session) >= key:
+                low = middle + 1
+            else:
+                high = middle
+        return low

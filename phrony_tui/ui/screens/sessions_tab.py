@@ -17,12 +17,17 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...api import PhronyClient
-from ...api.errors import APIStatusError, PhronyError
+from ...api.errors import (
+    APIConnectionError,
+    APIStatusError,
+    PhronyError,
+    RateLimitError,
+    ServerError,
+)
 from ...api.models import SessionList
 from ...inbox.agents import WatchedAgent
 from ...live.describe import describe
-from ...live.link import FATAL
-from ...live.retry import backoff
+from ...live.retry import backoff, bounded
 from ..ages import duration, stamp
 from ..format import short_status_badge, tokens
 from ..palette import palette_of
@@ -42,6 +47,11 @@ COLUMNS = (
 )
 #: Seconds before the first try again of a page that failed; it doubles each time (capped).
 RETRY_BASE = 1.0
+#: Failures that may pass: a dropped connection, a timeout, a 429, a 5xx. Any other (a refused
+#: key, an unknown agent, a body that cannot be read) ends that agent's list.
+PASSING = (APIConnectionError, RateLimitError, ServerError)
+#: The longest ``Retry-After`` honoured.
+MAX_RETRY_AFTER = 60.0
 
 
 class OpenSession(Message):
@@ -140,9 +150,10 @@ class SessionsTab(Vertical):
                 source.agent_id, skip=skip, take=take, status=source.status
             )
         except PhronyError as exc:
-            retry_after = None if isinstance(exc, FATAL) else 0.0
-            if isinstance(exc, APIStatusError) and exc.retry_after is not None:
-                retry_after = exc.retry_after
+            retry_after = None
+            if isinstance(exc, PASSING):
+                asked = exc.retry_after if isinstance(exc, APIStatusError) else None
+                retry_after = bounded(asked, MAX_RETRY_AFTER)
             self.post_message(PageRead(generation, source, skip, None, describe(exc), retry_after))
             return
         self.post_message(PageRead(generation, source, skip, page))
@@ -151,13 +162,13 @@ class SessionsTab(Vertical):
     def _on_page(self, message: PageRead) -> None:
         if message.generation != self.generation or not self.is_attached:
             return
-        moved = False
+        moved = True  # the rest listed without the failing one: drawn again, to be sure
         if message.page is None:
             again = message.retry_after is not None
             reason = f"{message.error} · trying again" if again else message.error
             failures = self.pages.failed(message.source, reason, final=not again)
             if message.retry_after is not None:
-                delay = backoff(failures - 1, message.retry_after, RETRY_BASE)
+                delay = max(backoff(failures - 1, None, RETRY_BASE), message.retry_after)
                 self.set_timer(delay, partial(self._retry, message.generation, message.source))
         else:
             moved = self.pages.loaded(message.source, message.skip, message.page)
