@@ -1,5 +1,5 @@
 """The New run form opened from the sessions (what quitting or a late answer elsewhere does
-to what was typed in it), and home on a small terminal."""
+to what was typed in it), home on a small terminal, and the keys the footer offers."""
 
 from __future__ import annotations
 
@@ -86,3 +86,43 @@ async def test_at_80x24_the_new_run_form_keeps_start_and_cancel_on_screen(sim: S
         await pilot.pause(0.2)
         text = screen_text(app)
         assert "Start" in text and "Cancel" in text and "path to the file" in text, text
+
+
+async def test_at_80x24_the_question_of_an_approval_from_the_inbox_is_in_view(
+    sim: SimServer,
+) -> None:
+    """Under the list, the detail is a few lines high: the question used to sit below them,
+    out of view, while Enter (meant to open the run) answered it."""
+    from tests.ui.helpers import screen_text
+    from tests.ui.home_helpers import start
+
+    await start(sim, "approval")
+    async with home(sim, watched(sim, "approval"), size=(80, 24)) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await until(pilot, lambda: bool(screen.inbox.rows), what="a row")
+        await pilot.press("a")
+        await until(pilot, lambda: screen.inbox.deciding is not None, what="the question")
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "Approve " in text and "confirm" in text and "cancel" in text, text
+
+
+async def test_the_footer_offers_approve_only_on_a_row_it_can_answer(sim: SimServer) -> None:
+    from tests.ui.helpers import screen_text
+    from tests.ui.home_helpers import start
+
+    await start(sim, "approval")
+    await start(sim, "timer")
+    async with home(sim, watched(sim, "approval", "timer")) as (app, pilot):
+        screen = await until_home(pilot, app)
+        inbox = screen.inbox
+        await until(
+            pilot, lambda: {"approval", "timer"} <= {r.kind for r in inbox.rows}, what="rows"
+        )
+        footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        for _ in inbox.rows:
+            current = inbox.current
+            assert current is not None
+            offered = current.answerable_here
+            await until(pilot, lambda o=offered: ("Approve" in footer()) == o, what=current.kind)
+            await pilot.press("down")

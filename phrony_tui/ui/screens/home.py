@@ -119,6 +119,7 @@ class HomeScreen(Screen[None]):
             self.inbox.poke()
         self.back_from_run = False
         self.call_after_refresh(self._focus_list)
+        self.refresh_bindings()  # the keys of the row under the cursor, as it is now
 
     # --- parts ------------------------------------------------------------------------------
 

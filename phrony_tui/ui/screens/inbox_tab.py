@@ -121,8 +121,10 @@ class InboxTab(Horizontal):
             yield Static(id="inbox-errors")
             yield Static(id="inbox-heading")
             yield RowList(self._paint, empty="Loading the inbox…", id="inbox-list")
-        with VerticalScroll(id="inbox-detail"):
-            yield Static(id="inbox-detail-text")
+        with Vertical(id="inbox-side"):
+            with VerticalScroll(id="inbox-detail"):
+                yield Static(id="inbox-detail-text")
+            # Outside the scrolling detail: a question asked is always in view.
             yield Vertical(id="inbox-confirm")
 
     def on_mount(self) -> None:
@@ -247,7 +249,7 @@ class InboxTab(Horizontal):
 
     @on(RowList.Moved, "#inbox-list")
     def _on_moved(self, message: RowList.Moved) -> None:
-        message.stop()
+        # Not stopped: the home screen offers the keys of the row under the cursor.
         if self.deciding and self.deciding[0] != message.key:
             self._cancel_decision()
         self._draw_detail()
