@@ -138,3 +138,45 @@ async def test_an_agent_that_is_not_there_is_not_asked_again() -> None:
             await pilot.pause(2.5)  # past two tries again, had it been tried again
             assert sim.world.request_count == asked
             assert "trying again" not in screen_text(app)
+
+
+async def test_a_theme_change_recolours_the_sessions_already_drawn(sim: SimServer) -> None:
+    await start(sim, "failing", 3)
+    async with home(sim, watched(sim, "failing")) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await pilot.press("s")
+        rows = screen.sessions.row_list
+        await until(pilot, lambda: len(rows.keys) >= 3, what="sessions")
+        await pilot.pause(0.2)
+
+        def colours() -> set[str]:
+            strip = rows.render_line(1)  # a row without the cursor
+            return {str(s.style.color) for s in strip if s.style and s.style.color}
+
+        app.theme = "textual-dark"
+        await pilot.pause(0.3)
+        dark = colours()
+        app.theme = "textual-light"
+        await pilot.pause(0.3)
+        assert colours() != dark
+
+
+async def test_a_run_started_from_the_form_is_in_the_sessions_when_back(sim: SimServer) -> None:
+    from phrony_tui.ui.screens.new_run import NewRunScreen
+
+    await start(sim, "chat")
+    async with home(sim, watched(sim, "chat")) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await pilot.press("s")
+        await until(pilot, lambda: counts(screen_text(app)) is not None, what="sessions")
+        shown, total = counts(screen_text(app)) or (0, 0)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NewRunScreen), what="the form")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, RunScreen), what="the new run")
+        started = app.run_screen.run_id
+        await pilot.press("escape", "h")  # out of the reply box, then home
+        await until(pilot, lambda: app.screen is screen, what="home")
+        await until(pilot, lambda: counts(screen_text(app)) == (shown + 1, total + 1), what="+1")
+        first = screen.sessions.pages.rows[0].session
+        assert started in (first.root_run_id, first.entry_run_id)

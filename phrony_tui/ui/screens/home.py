@@ -225,6 +225,7 @@ class HomeScreen(Screen[None]):
 
         def started(run_id: str | None) -> None:
             if run_id:
+                self.sessions.reload()  # its session heads the list when the person is back
                 self._load(run_id)
 
         self.app.push_screen(screen, started)

@@ -120,6 +120,11 @@ class RowList(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        """A theme change: the lines kept hold the old colours."""
+        super().notify_style_update()
+        self._cache.clear()
+
     def set_empty(self, text: str) -> None:
         self.empty = text
         self.refresh()
