@@ -42,3 +42,24 @@ async def test_legend_entries_are_never_cut(sim: SimServer) -> None:
         await until(pilot, lambda: len(legend(bar)) >= 2, what="a legend on several lines")
         for line in legend(bar):
             assert re.fullmatch(rf"({ENTRY}\s*)+(\+\d+ more)?|\+\d+ more", line), legend(bar)
+
+
+async def test_the_runs_tree_never_cuts_a_status_or_a_count_at_80_columns(sim: SimServer) -> None:
+    """A label too long for the pane loses its short id, then the end of its name: a count cut
+    from 410 to 41 would be a wrong number."""
+    from phrony_tui.ui.format import short_status_badge, tokens
+    from phrony_tui.ui.palette import PLAIN
+    from phrony_tui.ui.widgets.runs_tree import RunsTree
+
+    async with console(sim, "multi-agent", size=(80, 45)) as (app, pilot):
+        await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")
+        tree = app.run_screen.query_one(RunsTree)
+        runs = app.state.runs_by_depth()
+        await until(pilot, lambda: tree.size.width > 0 and tree.last_line >= len(runs) - 1)
+        width = tree.size.width
+        lines = [tree.render_line(y).text.rstrip() for y in range(len(runs))]
+        assert width < 40 and len(lines) == len(runs)
+        for run, line in zip(runs, lines, strict=True):
+            badge = short_status_badge(run.status, PLAIN).plain
+            ending = f"{badge} {tokens(run.spent)}" if run.spent else badge
+            assert line.endswith(ending), (line, ending)

@@ -13,14 +13,19 @@ from ..palette import PLAIN, TONE_CLASSES, Palette, palette_of
 from ..sanitize import one_line
 
 
-def run_label(run: RunNode, palette: Palette = PLAIN) -> Text:
-    text = Text()
-    text.append(one_line(run.agent_name or run.short_id, 16), style=palette.strong)
-    text.append(f" {one_line(run.id[:6], 6)} ", style=palette.muted)
-    text.append_text(short_status_badge(run.status, palette))
-    if run.spent:
-        text.append(f" {tokens(run.spent)}", style=palette.muted)
-    return text
+def run_label(run: RunNode, palette: Palette = PLAIN, width: int | None = None) -> Text:
+    """Name, short id, status and tokens. Within ``width`` cells the short id goes first,
+    then the name is cut: the status and the count are never cut (a cut 410 reads as 41)."""
+    name = Text(one_line(run.agent_name or run.short_id, 16), style=palette.strong)
+    short = Text(f" {one_line(run.id[:6], 6)} ", style=palette.muted)
+    badge = short_status_badge(run.status, palette)
+    spent = Text(f" {tokens(run.spent)}" if run.spent else "", style=palette.muted)
+    if width is not None:
+        fixed = badge.cell_len + spent.cell_len
+        if name.cell_len + short.cell_len + fixed > width:
+            short = Text(" ")
+        name.truncate(max(1, width - fixed - short.cell_len), overflow="ellipsis")
+    return Text.assemble(name, short, badge, spent)
 
 
 class RunsTree(Tree[str]):
@@ -40,7 +45,11 @@ class RunsTree(Tree[str]):
         run = self._runs.get(node.data or "")
         if run is None:
             return super().render_label(node, base_style, style)
-        label = run_label(run, palette_of(self))
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        width = self.scrollable_content_region.width - self.guide_depth * depth
+        label = run_label(run, palette_of(self), max(width, 8))
         label.stylize(style)
         return label
 
