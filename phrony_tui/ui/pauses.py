@@ -21,6 +21,11 @@ class Pause:
     wait_until: str | None = None
 
     @property
+    def answerable_here(self) -> bool:
+        """Not a task only the Phrony dashboard can complete."""
+        return self.task is None or self.task.api_completable
+
+    @property
     def key(self) -> DraftKey:
         """Its draft's key: a task's drafts follow the task, a reply's the run."""
         if self.task is not None:
@@ -38,6 +43,18 @@ def pauses(state: SessionState) -> list[Pause]:
         if run.status == Status.WAITING_FOR_TIMER:
             out.append(Pause(DraftKind.TIMER, run.id, wait_until=_wait_until(state, run.id)))
     return out
+
+
+def after_end(now: list[Pause], before: list[DraftKey], ended: DraftKey | None) -> DraftKey | None:
+    """What to select once the selected pause ``ended``: one that began since, else the one
+    that followed it, else any; one this console can answer before one only the Phrony
+    dashboard can."""
+    gone = before.index(ended) if ended in before else 0
+    began = [p for p in now if p.key not in before]
+    following = [p for p in now if p.key in before and before.index(p.key) > gone]
+    order = began + following + now
+    choice = next((p for p in order if p.answerable_here), order[0] if order else None)
+    return choice.key if choice is not None else None
 
 
 def _wait_until(state: SessionState, run_id: str) -> str | None:

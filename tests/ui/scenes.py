@@ -64,14 +64,20 @@ async def _answer_in_turn(
         done.add(pending[0])
 
 
+def kinds(app: ConsoleApp) -> list[str]:
+    """The kinds of the pauses the composer holds."""
+    return [p.task.kind if p.task else str(p.kind) for p in app.composer.pauses]
+
+
 def _select(kind: str) -> Callable[[ConsoleApp, Pilot[None]], Awaitable[None]]:
-    """Move the composer (n: next task) to the pause of ``kind``."""
+    """Move the composer (ctrl+n: next task) to the pause of ``kind``."""
 
     async def then(app: ConsoleApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: kind in kinds(app), what=f"a {kind} pause")
         for _ in range(len(app.composer.pauses)):
             if pause_kind(app) == kind:
                 break
-            await pilot.press("n")
+            await pilot.press("ctrl+n")  # works in a text field too
             await pilot.pause(0.1)
         assert pause_kind(app) == kind, (kind, pause_kind(app))
 

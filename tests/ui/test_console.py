@@ -170,6 +170,21 @@ async def test_aitl_answered_inside_a_sub_agent_and_dashboard_only_refused(
         await until(pilot, lambda: app.state.status == "Completed", what="session done")
 
 
+async def test_after_an_answer_the_composer_goes_to_a_pause_it_can_answer(
+    sim: SimServer,
+) -> None:
+    """Not to the alert only the dashboard can complete, while a task it can answer waits."""
+    async with console(sim, "multi-agent") as (app, pilot):
+        await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")
+        while pause_kind(app) != "aitl_escalation":
+            await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.focused, AnswerInput))
+        await pilot.press(*"Yes, HITL", "enter")
+        await until(pilot, lambda: len(app.composer.pauses) == 2, what="answer accepted")
+        await until(pilot, lambda: pause_kind(app) == "approval", what="the approval next")
+        await shows(pilot, app, "Approve")
+
+
 async def test_browse_sub_agent_runs(sim: SimServer) -> None:
     async with console(sim, "multi-agent") as (app, pilot):
         await until(pilot, lambda: len(app.state.runs) == 4)

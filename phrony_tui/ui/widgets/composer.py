@@ -26,7 +26,7 @@ from ...session import InvalidAnswerError, SessionState, build_answer, build_rep
 from ...session.drafts import DraftKey, DraftKind, DraftStore, SendOutcome, UploadId
 from ..keys import KeyLabels
 from ..messages import AttachFile, Send, SendResult, SkipWait, UploadDone, UploadProgress
-from ..pauses import Pause, headline, pauses
+from ..pauses import Pause, after_end, headline, pauses
 from ..sanitize import one_line, plain
 from .pauses.alert import AckControl
 from .pauses.answer import AnswerInput
@@ -92,12 +92,12 @@ class Composer(Vertical):
 
     def refresh_pauses(self) -> bool:
         """Recompute the pauses; True when a new one began (the caller may move focus)."""
-        before = {p.key for p in self.pauses}
+        before = [p.key for p in self.pauses]
         self.pauses = pauses(self.state)
         keys = [p.key for p in self.pauses]
         new = [k for k in keys if k not in before]
         if self.selected_key not in keys:
-            self.selected_key = new[0] if new else (keys[0] if keys else None)
+            self.selected_key = after_end(self.pauses, before, self.selected_key)
             self._decision = None
         self._redraw()
         pause = self.selected
