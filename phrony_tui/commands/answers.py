@@ -298,6 +298,7 @@ async def reply(
     """Send a chat reply to a run waiting for one (TEXT, or - to read standard input)."""
     from ..session import build_reply
     from ..session.tasks import InvalidAnswerError
+    from ..starting import StartError, file_size
     from ..text import one_line
     from .reading import read
 
@@ -305,6 +306,11 @@ async def reply(
         text = sys.stdin.read().rstrip("\n")
     if not text.strip() and not files:
         raise CommandError("give the reply's TEXT (or - for standard input), or --file", USAGE)
+    for path in files:
+        try:
+            file_size(path, path.name)
+        except StartError as exc:
+            raise CommandError(f"upload {one_line(path.name, 200)}: {exc}", USAGE) from None
     run_id = run_id_of(run_id)
     state = await load_state(client, run_id)
     node = state.runs.get(run_id)

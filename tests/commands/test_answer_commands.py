@@ -202,3 +202,22 @@ def test_a_busy_answer_is_retried_as_the_server_advises(phrony: Phrony, sim: Sim
     sim.faults.set("rate-limit-next", 2)  # the read, then its retry
     assert phrony("approve", run_id).code == 0
     assert len(messages_received(sim, run_id)) == 1
+
+
+def test_reply_checks_its_files_before_asking_about_the_run(
+    phrony: Phrony, sim: SimServer, tmp_path: Path
+) -> None:
+    """An empty file is the caller's mistake (2), found before any request: even on a run
+    that does not wait for a reply, the file is what is reported."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    run_id = start(sim, "approval", "WaitingForHITL")
+    before = sim.world.request_count
+    result = phrony("reply", run_id, "hello", "--file", str(empty), "--json")
+    assert result.code == 2, result
+    assert "upload empty.txt: empty.txt is empty; there is nothing to upload" in result.lines[0]
+    assert result.error_json()["exit"] == 2
+    assert sim.world.request_count == before
+    chat = start(sim, "chat", "WaitingForResponse")
+    assert phrony("reply", chat, "hello", "--file", str(empty)).code == 2
+    assert messages_received(sim, chat) == []
