@@ -88,6 +88,21 @@ def _settle(delivery: Delivery, what: str) -> None:
     raise from_api(error, what)
 
 
+def _must_wait(state: SessionState, run_id: str, status: str, what: str) -> None:
+    """Refuse, before sending, to act on a run that does not wait for ``what``; name a run
+    of the session that does."""
+    from ..text import one_line
+
+    node = state.runs.get(run_id)
+    now = node.status if node else state.status
+    if now != status:
+        waiting = [r.id for r in state.runs.values() if r.status == status]
+        hint = f"; run {waiting[0]} is" if waiting else ""
+        raise CommandError(
+            f"run {run_id} is not waiting for {what} ({one_line(now, 40)}){hint}", CONFLICT
+        )
+
+
 def _short(error: Exception | None) -> str:
     from ..api.errors import APIStatusError
     from .exits import said
@@ -313,14 +328,7 @@ async def reply(
             raise CommandError(f"upload {one_line(path.name, 200)}: {exc}", USAGE) from None
     run_id = run_id_of(run_id)
     state = await load_state(client, run_id)
-    node = state.runs.get(run_id)
-    status = node.status if node else state.status
-    if status != "WaitingForResponse":
-        waiting = [r.id for r in state.runs.values() if r.status == "WaitingForResponse"]
-        hint = f"; run {waiting[0]} is" if waiting else ""
-        raise CommandError(
-            f"run {run_id} is not waiting for a reply ({one_line(status, 40)}){hint}", CONFLICT
-        )
+    _must_wait(state, run_id, "WaitingForResponse", "a reply")
     refs = []
     for path in files:
         refs.append(await read(lambda p=path: client.upload_file(p), f"upload {path.name}"))  # type: ignore[misc]
@@ -343,13 +351,19 @@ async def skip_wait(conn: Connection, client: PhronyClient, run_id: str, as_json
     from .sending import skip_wait as skip
 
     run_id = run_id_of(run_id)
+    state = await load_state(client, run_id)
+    _must_wait(state, run_id, "WaitingForTimer", "a timer")
     delivery = await skip(client, run_id, notice=lambda t: say(f"phrony-tui: {t}"))
     try:
         _settle(delivery, f"run {run_id}")
     except CommandError as exc:
-        # The API answers 400 when the run is not WaitingForTimer: "not waiting for that".
+        # 400 also means billing or the runtime refused the resume: only a run that has
+        # meanwhile stopped waiting is "not waiting for that".
         if exc.details.get("status") == 400:
-            exc.code = CONFLICT
+            now = await load_state(client, run_id)
+            node = now.runs.get(run_id)
+            if (node.status if node else now.status) != "WaitingForTimer":
+                exc.code = CONFLICT
         raise
     if as_json:
         emit_json({"ok": True, "runId": run_id})

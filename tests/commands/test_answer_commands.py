@@ -5,6 +5,7 @@ sent, and a send is never made twice."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,8 +126,8 @@ def test_ack_and_skip_wait(phrony: Phrony, sim: SimServer) -> None:
     conv = settle(sim, run_id, "Completed")
     assert conv.session.output == {"skipped": True}
     late = phrony("skip-wait", run_id, "--json")
-    assert late.code == 5 and late.error_json()["status"] == 400
-    assert "is Completed, not WaitingForTimer" in late.lines[0]
+    assert late.code == 5 and late.error_json()["exit"] == 5
+    assert f"run {run_id} is not waiting for a timer (Completed)" in late.lines[0]
 
 
 def test_reply_text_stdin_and_files(phrony: Phrony, sim: SimServer, tmp_path: Path) -> None:
@@ -221,3 +222,32 @@ def test_reply_checks_its_files_before_asking_about_the_run(
     chat = start(sim, "chat", "WaitingForResponse")
     assert phrony("reply", chat, "hello", "--file", str(empty)).code == 2
     assert messages_received(sim, chat) == []
+
+
+def skips_sent(sim: SimServer, run_id: str) -> int:
+    return sum(
+        1
+        for r in sim.world.received
+        if r.method == "POST" and r.path.endswith("skip-agent-wait") and run_id in r.path
+    )
+
+
+@pytest.mark.parametrize(
+    ("scenario", "status", "run_input"),
+    [
+        ("firehose", "Running", {"count": 2, "rate": 0.01}),  # one step per 100 s
+        ("chat", "WaitingForResponse", None),
+    ],
+)
+def test_skip_wait_on_a_run_not_waiting_for_a_timer_is_a_conflict(
+    phrony: Phrony, sim: SimServer, scenario: str, status: str, run_input: Any
+) -> None:
+    """Like ``reply`` and ``ack``: the run is read first, and 5 says it waits for no timer."""
+    run_id = start(sim, scenario, status, run_input)
+    result = phrony("skip-wait", run_id, "--json")
+    assert result.code == 5, result
+    assert result.lines[0] == (
+        f"phrony-tui skip-wait: run {run_id} is not waiting for a timer ({status})"
+    )
+    assert result.error_json()["exit"] == 5
+    assert skips_sent(sim, run_id) == 0
