@@ -53,6 +53,15 @@ def pick(
         return fitting[0]
     listing = [task_json(t) for t in (fitting or pending)]
     if not fitting:
+        elsewhere = [t for t in pending if fits(t)]
+        if elsewhere:
+            error = CommandError(
+                f"the pending {what} task can only be completed in the Phrony dashboard",
+                CONFLICT,
+                tasks=listing,
+            )
+            error.lines = [f"  {task_line(t)}" for t in elsewhere]
+            raise error
         raise CommandError(f"no pending {what} task in this session", CONFLICT, tasks=listing)
     error = CommandError(f"{len(fitting)} pending tasks fit; pass --task ID", USAGE, tasks=listing)
     error.lines = [f"  {task_line(t)}" for t in fitting]

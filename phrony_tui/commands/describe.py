@@ -10,7 +10,7 @@ from ..api.models import HEADER_KEYS
 
 if TYPE_CHECKING:
     from ..api.models import TimelineItem
-    from ..session import UserTask
+    from ..session import SessionState, UserTask
 
 
 def _one(text: Any, limit: int = 300) -> str:
@@ -64,6 +64,21 @@ def task_lines(task: UserTask) -> list[str]:
         lines.append(f"  arguments: {_one(task.tool.arguments, 2000)}")
     if not task.api_completable:
         lines.append("  (can only be completed in the Phrony dashboard)")
+    return lines
+
+
+def awaited(state: SessionState) -> list[str]:
+    """What the session's runs wait for that no task stands for, and the command that gives
+    it: ``tasks`` and ``watch`` would otherwise say nothing about a chat reply."""
+    lines = []
+    for run in state.runs_by_depth():
+        run_id = _one(run.id, 80)
+        if run.status == "WaitingForResponse":
+            lines.append(
+                f"a chat reply to run {run_id}; answer with phrony-tui reply {run_id} TEXT"
+            )
+        elif run.status == "WaitingForTimer":
+            lines.append(f"a timer on run {run_id}; end it now with phrony-tui skip-wait {run_id}")
     return lines
 
 

@@ -64,7 +64,8 @@ async def status(conn: Connection, client: PhronyClient, run_id: str, as_json: b
 async def tasks(conn: Connection, client: PhronyClient, run_id: str, as_json: bool) -> int:
     """The session's pending tasks, every run included: id, run, kind, title, prompt,
     options, tool and arguments."""
-    from .describe import task_json, task_lines
+    from ..crash import say
+    from .describe import awaited, task_json, task_lines
 
     state = await load_state(client, run_id_of(run_id))
     pending = state.pending_tasks()
@@ -72,12 +73,12 @@ async def tasks(conn: Connection, client: PhronyClient, run_id: str, as_json: bo
         emit_json([task_json(task) for task in pending])
         return DONE
     if not pending:
-        from ..crash import say
-
         say("phrony-tui tasks: no pending tasks")
     for task in pending:
         for line in task_lines(task):
             out(line)
+    for line in awaited(state):
+        say(f"phrony-tui tasks: waiting for {line}")
     return DONE
 
 

@@ -251,3 +251,20 @@ def test_skip_wait_on_a_run_not_waiting_for_a_timer_is_a_conflict(
     )
     assert result.error_json()["exit"] == 5
     assert skips_sent(sim, run_id) == 0
+
+
+def test_ack_of_a_dashboard_only_alert_says_where_it_can_be_completed(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    run_id = start(sim, "multi-agent", "WaitingForHITL")
+    (alert,) = [t for t in phrony("tasks", run_id, "--json").json() if t["kind"] == "anomaly_alert"]
+    assert alert["apiCompletable"] is False
+    result = phrony("ack", run_id, "--json")
+    assert result.code == 5, result
+    assert result.lines[0] == (
+        "phrony-tui ack: the pending anomaly_alert task can only be completed in the Phrony "
+        "dashboard"
+    )
+    assert result.lines[1].startswith(f"{alert['id']} anomaly_alert run {run_id} Anomaly")
+    assert result.error_json()["exit"] == 5
+    assert messages_received(sim, run_id) == []

@@ -79,7 +79,17 @@ def test_tasks_when_none_is_pending(phrony: Phrony, sim: SimServer) -> None:
     run_id = start(sim, "chat", "WaitingForResponse")
     assert phrony("tasks", run_id, "--json").json() == []
     plain = phrony("tasks", run_id)
-    assert (plain.code, plain.out, plain.lines) == (0, "", ["phrony-tui tasks: no pending tasks"])
+    assert (plain.code, plain.out) == (0, "")
+    assert plain.lines == [
+        "phrony-tui tasks: no pending tasks",
+        f"phrony-tui tasks: waiting for a chat reply to run {run_id}; "
+        f"answer with phrony-tui reply {run_id} TEXT",
+    ]
+    timer = start(sim, "timer", "WaitingForTimer", {"seconds": 3600})
+    assert phrony("tasks", timer).lines[-1] == (
+        f"phrony-tui tasks: waiting for a timer on run {timer}; "
+        f"end it now with phrony-tui skip-wait {timer}"
+    )
 
 
 def test_sessions_newest_first_with_limit_and_status(phrony: Phrony, sim: SimServer) -> None:
