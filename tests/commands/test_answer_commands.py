@@ -268,3 +268,29 @@ def test_ack_of_a_dashboard_only_alert_says_where_it_can_be_completed(
     assert result.lines[1].startswith(f"{alert['id']} anomaly_alert run {run_id} Anomaly")
     assert result.error_json()["exit"] == 5
     assert messages_received(sim, run_id) == []
+
+
+def test_a_number_a_double_cannot_hold_is_refused_and_an_integer_sent_exactly(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    """The API's numberValue is a double: a whole number beyond 2^53 - 1 would arrive
+    rounded, so it is refused with the limit; one within it arrives as that integer."""
+    run_id = start(sim, "forms", "WaitingForHITL")
+    assert phrony("answer", run_id, "--option", "email").code == 0
+    settle(sim, run_id, "WaitingForHITL")
+    assert phrony("answer", run_id, "--text", "Launch").code == 0
+    settle(sim, run_id, "WaitingForHITL")
+    sent = len(messages_received(sim, run_id))
+    limit = "exact for whole numbers up to ±9007199254740991 (2^53 - 1)"
+    for number in ("9" * 400, "12345678901234567891", "9007199254740993"):
+        refused = phrony("answer", run_id, "--number", number)
+        assert refused.code == 2, (number, refused)
+        assert "is too large to send exactly" in refused.err and limit in refused.err
+    huge = phrony("answer", run_id, "--number", "1e400")
+    assert huge.code == 2 and "is too large: numbers go up to about ±1.8e308" in huge.err
+    assert len(messages_received(sim, run_id)) == sent
+    assert phrony("answer", run_id, "--number", "9007199254740991").code == 0
+    body = messages_received(sim, run_id)[-1]
+    assert body["numberValue"] == 9007199254740991 and type(body["numberValue"]) is int
+    conv = settle(sim, run_id, "Completed")
+    assert conv.session.output["recipients"] == 9007199254740991
