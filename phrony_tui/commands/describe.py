@@ -103,7 +103,7 @@ def step_summary(item: TimelineItem) -> str:
             return _one(f"{ok} {compact_json(data)}", 200)
         return _one(result, 200)
     if kind == "usertaskreq":
-        status = content.get("status", "Pending")
+        status = _answered(content) or content.get("status", "Pending")
         title = content.get("title") or content.get("prompt") or content.get("kind", "")
         return _one(f"{content.get('kind', '')} {status}: {title}", 200)
     if kind == "usermessage":
@@ -126,6 +126,22 @@ def step_summary(item: TimelineItem) -> str:
     if kind == "llm_request_prepared" and content.get("model"):
         return _one(str(content["model"]), 200)
     return _one(_own(content), 200)
+
+
+def _answered(content: dict[str, Any]) -> str:
+    """A completed task's outcome ("rejected", "answered sms"), or "" when unknown."""
+    from pydantic import ValidationError
+
+    from ..api.models import TaskOutcome
+    from ..session.tasks import outcome_text
+
+    outcome = content.get("outcome")
+    if content.get("status") != "Completed" or not isinstance(outcome, dict):
+        return ""
+    try:
+        return outcome_text(TaskOutcome.model_validate(outcome))
+    except ValidationError:
+        return ""
 
 
 #: Keys the engine puts on every step's content: where it ran, not what it did.

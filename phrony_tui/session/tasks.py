@@ -67,6 +67,17 @@ class UserTask:
         return self.kind in APPROVAL_KINDS
 
 
+def outcome_text(outcome: TaskOutcome) -> str:
+    """How a completed task was answered, in a word or two: a rejected approval reads as
+    one, not as "Completed". Plain text; the caller makes the value inert."""
+    if outcome.approved is not None:
+        return "approved" if outcome.approved else "rejected"
+    for value in (outcome.selected_option_id, outcome.text_value, outcome.number_value):
+        if value is not None:
+            return f"answered {value}"
+    return "acknowledged"
+
+
 def build_answer(
     task: UserTask, answer: Any = None, *, metadata: dict[str, Any] | None = None
 ) -> MessageBody:
