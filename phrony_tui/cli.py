@@ -101,42 +101,11 @@ class Root(click.Group):
             args and args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")
         ):
             if not ctx.resilient_parsing:
-                _refuse_a_mistyped_command(ctx, args)
+                from .commands.mistyped import refuse_a_mistyped_command
+
+                refuse_a_mistyped_command(ctx, args, list(COMMANDS), open_run)
             args = ["open", *args]
         return super().parse_args(ctx, args)
-
-
-def _refuse_a_mistyped_command(ctx: click.Context, args: list[str]) -> None:
-    """``open`` takes one RUN_ID: two words where it is implied are a command mistyped
-    (``phrony-tui stauts RUN``), said as such rather than as an extra argument of ``open``."""
-    import difflib
-
-    from .text import one_line
-
-    takes_value = {
-        name
-        for p in open_run.params
-        if isinstance(p, click.Option) and not p.is_flag
-        for name in p.opts
-    }
-    words: list[str] = []
-    rest = iter(args)
-    for arg in rest:
-        if arg == "--":
-            words.extend(rest)
-        elif arg in takes_value:
-            next(rest, None)
-        elif not arg.startswith("-") or arg == "-":
-            words.append(arg)
-    if len(words) < 2:
-        return
-    word = words[0]
-    close = difflib.get_close_matches(word, list(COMMANDS), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise click.UsageError(
-        f"no such command {one_line(word, 40)!r}{hint}; the commands are: {', '.join(COMMANDS)}",
-        ctx,
-    )
 
 
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
