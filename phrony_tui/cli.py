@@ -100,6 +100,10 @@ class Root(click.Group):
         if bare or (
             args and args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")
         ):
+            if not ctx.resilient_parsing:
+                from .commands.mistyped import refuse_a_mistyped_command
+
+                refuse_a_mistyped_command(ctx, args, list(COMMANDS), open_run)
             args = ["open", *args]
         return super().parse_args(ctx, args)
 

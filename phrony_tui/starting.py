@@ -166,10 +166,16 @@ def input_file(field: str, path: str | Path) -> InputFile:
     """A file checked before anything is sent: it exists, is a file, is readable, holds
     something."""
     parts = field_parts(field)
-    file = Path(path).expanduser()
-    shown = one_line(str(path), 200)
     if not str(path).strip():
         raise StartError(f"no file given for {one_line(field, 80)}")
+    file = Path(path).expanduser()
+    return InputFile(field.strip(), file, parts, file_size(file, str(path)))
+
+
+def file_size(file: Path, given: str | None = None) -> int:
+    """The size of a file about to be uploaded, refused here if it cannot be: an upload
+    command checks every file before its first request."""
+    shown = one_line(str(file) if given is None else given, 200)
     try:
         if file.is_dir():
             raise StartError(f"{shown} is a folder, not a file")
@@ -183,7 +189,7 @@ def input_file(field: str, path: str | Path) -> InputFile:
         raise StartError(f"cannot read {shown}: {exc.strerror or type(exc).__name__}") from None
     if size == 0:
         raise StartError(f"{shown} is empty; there is nothing to upload")
-    return InputFile(field.strip(), file, parts, size)
+    return size
 
 
 def file_spec(spec: str) -> InputFile:

@@ -53,6 +53,15 @@ def pick(
         return fitting[0]
     listing = [task_json(t) for t in (fitting or pending)]
     if not fitting:
+        elsewhere = [t for t in pending if fits(t)]
+        if elsewhere:
+            error = CommandError(
+                f"the pending {what} task can only be completed in the Phrony dashboard",
+                CONFLICT,
+                tasks=listing,
+            )
+            error.lines = [f"  {task_line(t)}" for t in elsewhere]
+            raise error
         raise CommandError(f"no pending {what} task in this session", CONFLICT, tasks=listing)
     error = CommandError(f"{len(fitting)} pending tasks fit; pass --task ID", USAGE, tasks=listing)
     error.lines = [f"  {task_line(t)}" for t in fitting]
@@ -86,6 +95,21 @@ def _settle(delivery: Delivery, what: str) -> None:
         )
     assert error is not None
     raise from_api(error, what)
+
+
+def _must_wait(state: SessionState, run_id: str, status: str, what: str) -> None:
+    """Refuse, before sending, to act on a run that does not wait for ``what``; name a run
+    of the session that does."""
+    from ..text import one_line
+
+    node = state.runs.get(run_id)
+    now = node.status if node else state.status
+    if now != status:
+        waiting = [r.id for r in state.runs.values() if r.status == status]
+        hint = f"; run {waiting[0]} is" if waiting else ""
+        raise CommandError(
+            f"run {run_id} is not waiting for {what} ({one_line(now, 40)}){hint}", CONFLICT
+        )
 
 
 def _short(error: Exception | None) -> str:
@@ -298,6 +322,7 @@ async def reply(
     """Send a chat reply to a run waiting for one (TEXT, or - to read standard input)."""
     from ..session import build_reply
     from ..session.tasks import InvalidAnswerError
+    from ..starting import StartError, file_size
     from ..text import one_line
     from .reading import read
 
@@ -305,16 +330,14 @@ async def reply(
         text = sys.stdin.read().rstrip("\n")
     if not text.strip() and not files:
         raise CommandError("give the reply's TEXT (or - for standard input), or --file", USAGE)
+    for path in files:
+        try:
+            file_size(path, path.name)
+        except StartError as exc:
+            raise CommandError(f"upload {one_line(path.name, 200)}: {exc}", USAGE) from None
     run_id = run_id_of(run_id)
     state = await load_state(client, run_id)
-    node = state.runs.get(run_id)
-    status = node.status if node else state.status
-    if status != "WaitingForResponse":
-        waiting = [r.id for r in state.runs.values() if r.status == "WaitingForResponse"]
-        hint = f"; run {waiting[0]} is" if waiting else ""
-        raise CommandError(
-            f"run {run_id} is not waiting for a reply ({one_line(status, 40)}){hint}", CONFLICT
-        )
+    _must_wait(state, run_id, "WaitingForResponse", "a reply")
     refs = []
     for path in files:
         refs.append(await read(lambda p=path: client.upload_file(p), f"upload {path.name}"))  # type: ignore[misc]
@@ -337,13 +360,19 @@ async def skip_wait(conn: Connection, client: PhronyClient, run_id: str, as_json
     from .sending import skip_wait as skip
 
     run_id = run_id_of(run_id)
+    state = await load_state(client, run_id)
+    _must_wait(state, run_id, "WaitingForTimer", "a timer")
     delivery = await skip(client, run_id, notice=lambda t: say(f"phrony-tui: {t}"))
     try:
         _settle(delivery, f"run {run_id}")
     except CommandError as exc:
-        # The API answers 400 when the run is not WaitingForTimer: "not waiting for that".
+        # 400 also means billing or the runtime refused the resume: only a run that has
+        # meanwhile stopped waiting is "not waiting for that".
         if exc.details.get("status") == 400:
-            exc.code = CONFLICT
+            now = await load_state(client, run_id)
+            node = now.runs.get(run_id)
+            if (node.status if node else now.status) != "WaitingForTimer":
+                exc.code = CONFLICT
         raise
     if as_json:
         emit_json({"ok": True, "runId": run_id})

@@ -10,7 +10,7 @@ from ..api.models import HEADER_KEYS
 
 if TYPE_CHECKING:
     from ..api.models import TimelineItem
-    from ..session import UserTask
+    from ..session import SessionState, UserTask
 
 
 def _one(text: Any, limit: int = 300) -> str:
@@ -67,6 +67,21 @@ def task_lines(task: UserTask) -> list[str]:
     return lines
 
 
+def awaited(state: SessionState) -> list[str]:
+    """What the session's runs wait for that no task stands for, and the command that gives
+    it: ``tasks`` and ``watch`` would otherwise say nothing about a chat reply."""
+    lines = []
+    for run in state.runs_by_depth():
+        run_id = _one(run.id, 80)
+        if run.status == "WaitingForResponse":
+            lines.append(
+                f"a chat reply to run {run_id}; answer with phrony-tui reply {run_id} TEXT"
+            )
+        elif run.status == "WaitingForTimer":
+            lines.append(f"a timer on run {run_id}; end it now with phrony-tui skip-wait {run_id}")
+    return lines
+
+
 def step_summary(item: TimelineItem) -> str:
     """What one step did, in a line: the text, the tool and its arguments, the answer."""
     content = item.content
@@ -88,7 +103,7 @@ def step_summary(item: TimelineItem) -> str:
             return _one(f"{ok} {compact_json(data)}", 200)
         return _one(result, 200)
     if kind == "usertaskreq":
-        status = content.get("status", "Pending")
+        status = _answered(content) or content.get("status", "Pending")
         title = content.get("title") or content.get("prompt") or content.get("kind", "")
         return _one(f"{content.get('kind', '')} {status}: {title}", 200)
     if kind == "usermessage":
@@ -111,6 +126,22 @@ def step_summary(item: TimelineItem) -> str:
     if kind == "llm_request_prepared" and content.get("model"):
         return _one(str(content["model"]), 200)
     return _one(_own(content), 200)
+
+
+def _answered(content: dict[str, Any]) -> str:
+    """A completed task's outcome ("rejected", "answered sms"), or "" when unknown."""
+    from pydantic import ValidationError
+
+    from ..api.models import TaskOutcome
+    from ..session.tasks import outcome_text
+
+    outcome = content.get("outcome")
+    if content.get("status") != "Completed" or not isinstance(outcome, dict):
+        return ""
+    try:
+        return outcome_text(TaskOutcome.model_validate(outcome))
+    except ValidationError:
+        return ""
 
 
 #: Keys the engine puts on every step's content: where it ran, not what it did.

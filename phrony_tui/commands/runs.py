@@ -12,6 +12,8 @@ from .options import Connection, api_command, connection_options, json_option, o
 from .reading import emit_json, load_state, read, run_id_of
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from ..api import PhronyClient
 
 #: The session list's page size cap (API: ``take`` at most 100).
@@ -62,7 +64,8 @@ async def status(conn: Connection, client: PhronyClient, run_id: str, as_json: b
 async def tasks(conn: Connection, client: PhronyClient, run_id: str, as_json: bool) -> int:
     """The session's pending tasks, every run included: id, run, kind, title, prompt,
     options, tool and arguments."""
-    from .describe import task_json, task_lines
+    from ..crash import say
+    from .describe import awaited, task_json, task_lines
 
     state = await load_state(client, run_id_of(run_id))
     pending = state.pending_tasks()
@@ -70,12 +73,12 @@ async def tasks(conn: Connection, client: PhronyClient, run_id: str, as_json: bo
         emit_json([task_json(task) for task in pending])
         return DONE
     if not pending:
-        from ..crash import say
-
         say("phrony-tui tasks: no pending tasks")
     for task in pending:
         for line in task_lines(task):
             out(line)
+    for line in awaited(state):
+        say(f"phrony-tui tasks: waiting for {line}")
     return DONE
 
 
@@ -98,12 +101,70 @@ def _duration(start: str | None, end: str | None) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"
 
 
+def _status_words() -> list[str]:
+    from ..api.models.statuses import STATUS_FILTERS, Status
+
+    return [*STATUS_FILTERS, *(s.value for s in Status if s.value.lower() not in STATUS_FILTERS)]
+
+
+def _statuses(word: str | None) -> tuple[str | None, ...]:
+    """The exact statuses ``--status WORD`` stands for (None: no filter)."""
+    from ..api.models.statuses import STATUS_FILTERS, Status
+
+    if word is None:
+        return (None,)
+    key = word.strip().lower()
+    if key in STATUS_FILTERS:
+        return tuple(s.value for s in STATUS_FILTERS[key]) or (None,)
+    return next((s.value,) for s in Status if s.value.lower() == key)
+
+
+class _StatusChoice(click.Choice[str]):
+    """The choices, case-insensitive, built when first asked for (no API import at
+    ``--help``)."""
+
+    def __init__(self) -> None:
+        super().__init__([], case_sensitive=False)
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        return _status_words()
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        start = incomplete.lower()
+        return [CompletionItem(c) for c in self.choices if c.lower().startswith(start)]
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        from ..text import one_line
+
+        return f"{one_line(str(value), 40)!r} is not a status: use one of {', '.join(self.choices)}"
+
+
 @click.command(
     epilog="\b\nExamples:\n  phrony-tui sessions AGENT_ID\n"
-    "  phrony-tui sessions AGENT_ID --status WaitingForHITL --json"
+    "  phrony-tui sessions AGENT_ID --status waiting --json\n"
+    "  phrony-tui sessions AGENT_ID --status WaitingForHITL\n\n"
+    "\b\n--status takes all, waiting (any of the four Waiting* statuses), running,\n"
+    "completed, failed or cancelled, or an exact status (WaitingForResponse,\n"
+    "WaitingForHITL, WaitingForAITL, WaitingForTimer); any letter case."
 )
 @click.argument("agent_id", metavar="AGENT_ID")
-@click.option("--status", "wanted", metavar="STATUS", default=None, help="only this status")
+@click.option(
+    "--status",
+    "wanted",
+    type=_StatusChoice(),
+    metavar="STATUS",
+    default=None,
+    help="only sessions with this status (see below)",
+)
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="at most N"
 )
@@ -125,19 +186,16 @@ async def sessions(
     if not agent_id:
         raise CommandError("no agent id given", USAGE)
     items: list[Any] = []
+    seen: set[str] = set()
     total = 0
-    while len(items) < limit:
-        skip, take = len(items), min(PAGE, limit - len(items))
-        page = await read(
-            lambda skip=skip, take=take: client.list_sessions(  # type: ignore[misc]
-                agent_id, skip=skip, take=take, status=wanted
-            ),
-            f"agent {agent_id}",
-        )
-        items.extend(page.items)
-        total = page.total
-        if len(page.items) < take:
-            break
+    for status in _statuses(wanted):
+        found, count = await _sessions_of(client, agent_id, status, limit)
+        items.extend(item for item in found if item.id not in seen)
+        seen.update(item.id for item in found)
+        total += count
+    if len(_statuses(wanted)) > 1:
+        items.sort(key=lambda item: item.started_at or "", reverse=True)
+        del items[limit:]
     if as_json:
         rows = [item.model_dump(by_alias=True, exclude_unset=True, mode="json") for item in items]
         emit_json({"items": rows, "total": total})
@@ -160,3 +218,24 @@ async def sessions(
 
         say(f"phrony-tui sessions: {len(items)} of {total} shown (--limit N for more)")
     return DONE
+
+
+async def _sessions_of(
+    client: PhronyClient, agent_id: str, status: str | None, limit: int
+) -> tuple[list[Any], int]:
+    """The newest ``limit`` sessions of one status (None: any), and how many there are."""
+    items: list[Any] = []
+    total = 0
+    while len(items) < limit:
+        skip, take = len(items), min(PAGE, limit - len(items))
+        page = await read(
+            lambda skip=skip, take=take: client.list_sessions(  # type: ignore[misc]
+                agent_id, skip=skip, take=take, status=status
+            ),
+            f"agent {agent_id}",
+        )
+        items.extend(page.items)
+        total = page.total
+        if len(page.items) < take:
+            break
+    return items, total

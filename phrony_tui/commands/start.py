@@ -107,6 +107,9 @@ async def _start(
         text, what = input_json or "", "--input"
         if input_file is not None:
             text, what = _read_input(input_file), f"--input-file {input_file}"
+        if (input_json is not None or input_file is not None) and not text.strip():
+            # Given but empty is a broken pipeline upstream, not "no input": start nothing.
+            raise StartError(f"the input is empty ({what}): give a JSON object, e.g. '{{}}'")
         run_input = parse_input(text, what)
         checked = [file_spec(spec) for spec in files]
     except StartError as exc:

@@ -107,24 +107,33 @@ def ending_code(state: SessionState, ending: Ending) -> int:
 
 def _final(state: SessionState, code: int, as_json: bool) -> None:
     from ..text import one_line
-    from .describe import compact_json, task_json, task_lines
+    from .describe import awaited, compact_json, task_json, task_lines
 
     session = state.session
     if code == PERSON_NEEDED:
         pending = state.pending_tasks()
         if as_json:
+            runs = [r for r in state.runs_by_depth() if r.status.startswith("Waiting")]
             _emit_json(
                 {
                     "kind": "waiting",
                     "status": state.status,
                     "tasks": [task_json(t) for t in pending],
+                    "waitingRuns": [{"runId": r.id, "status": r.status} for r in runs],
                 }
             )
-        else:
-            out(f"waiting for a person ({one_line(state.status, 40)}):")
-            for task in pending:
-                for line in task_lines(task):
-                    out(f"  {line}")
+            return
+        head = f"waiting for a person ({one_line(state.status, 40)})"
+        others = awaited(state)
+        if not pending and len(others) == 1:
+            out(f"{head}: {others[0]}")  # one line: what is awaited and how to give it
+            return
+        out(f"{head}:" if pending or others else head)
+        for task in pending:
+            for line in task_lines(task):
+                out(f"  {line}")
+        for line in others:
+            out(f"  {line}")
         return
     if session is None:
         return

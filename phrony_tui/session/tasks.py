@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..api.errors import PhronyError
@@ -66,6 +67,17 @@ class UserTask:
         return self.kind in APPROVAL_KINDS
 
 
+def outcome_text(outcome: TaskOutcome) -> str:
+    """How a completed task was answered, in a word or two: a rejected approval reads as
+    one, not as "Completed". Plain text; the caller makes the value inert."""
+    if outcome.approved is not None:
+        return "approved" if outcome.approved else "rejected"
+    for value in (outcome.selected_option_id, outcome.text_value, outcome.number_value):
+        if value is not None:
+            return f"answered {value}"
+    return "acknowledged"
+
+
 def build_answer(
     task: UserTask, answer: Any = None, *, metadata: dict[str, Any] | None = None
 ) -> MessageBody:
@@ -122,20 +134,45 @@ def _option_id(task: UserTask, answer: Any) -> str:
     raise InvalidAnswerError(f"{answer!r} is not one of the options offered ({offered})")
 
 
-def _number(answer: Any) -> float:
+#: The API's numberValue is a double (the TypeScript SDK's ``number``): whole numbers are
+#: exact up to this one (JavaScript's ``Number.MAX_SAFE_INTEGER``).
+EXACT_INTEGERS = 2**53 - 1
+
+
+def _number(answer: Any) -> int | float:
+    """The answer as the number the API will hold: refused, never rounded silently, when a
+    double cannot hold it (an integer is sent as that integer, or not at all)."""
     if isinstance(answer, bool):
         raise InvalidAnswerError("this task needs a number")
     if isinstance(answer, int | float):
-        value = float(answer)
+        text = repr(answer)
+        if isinstance(answer, float) and not math.isfinite(answer):
+            raise InvalidAnswerError("the number must be finite")
+        exact = Decimal(answer)
     else:
         text = str(answer if answer is not None else "").strip().replace("_", "")
         try:
-            value = float(text)
-        except ValueError:
+            exact = Decimal(text)
+        except InvalidOperation:
             shown = text if len(text) <= 40 else text[:40] + "…"
             raise InvalidAnswerError(
                 f"{shown!r} is not a number; type digits, like 42 or 3.5"
             ) from None
-    if not math.isfinite(value):
-        raise InvalidAnswerError("the number must be finite")
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+        if not exact.is_finite():
+            raise InvalidAnswerError("the number must be finite")
+    shown = text if len(text) <= 24 else text[:24] + "…"
+    value = float(exact)
+    held = math.isfinite(value) and Decimal(value) == exact
+    whole = text.lstrip("+-").isdigit()
+    if not held and (whole or (math.isfinite(value) and abs(exact) > EXACT_INTEGERS)):
+        raise InvalidAnswerError(
+            f"{shown} is too large to send exactly: the API holds numbers as doubles, "
+            f"exact for whole numbers up to ±{EXACT_INTEGERS} (2^53 - 1)"
+        )
+    if math.isinf(value):
+        raise InvalidAnswerError(f"{shown} is too large: numbers go up to about ±1.8e308")
+    if value == 0 and exact != 0:
+        raise InvalidAnswerError(f"{shown} is too close to zero: a double would hold 0")
+    if held and (whole or abs(exact) <= EXACT_INTEGERS) and exact == exact.to_integral_value():
+        return int(exact)
+    return value

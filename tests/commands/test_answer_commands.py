@@ -5,6 +5,7 @@ sent, and a send is never made twice."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,8 +126,8 @@ def test_ack_and_skip_wait(phrony: Phrony, sim: SimServer) -> None:
     conv = settle(sim, run_id, "Completed")
     assert conv.session.output == {"skipped": True}
     late = phrony("skip-wait", run_id, "--json")
-    assert late.code == 5 and late.error_json()["status"] == 400
-    assert "is Completed, not WaitingForTimer" in late.lines[0]
+    assert late.code == 5 and late.error_json()["exit"] == 5
+    assert f"run {run_id} is not waiting for a timer (Completed)" in late.lines[0]
 
 
 def test_reply_text_stdin_and_files(phrony: Phrony, sim: SimServer, tmp_path: Path) -> None:
@@ -202,3 +203,94 @@ def test_a_busy_answer_is_retried_as_the_server_advises(phrony: Phrony, sim: Sim
     sim.faults.set("rate-limit-next", 2)  # the read, then its retry
     assert phrony("approve", run_id).code == 0
     assert len(messages_received(sim, run_id)) == 1
+
+
+def test_reply_checks_its_files_before_asking_about_the_run(
+    phrony: Phrony, sim: SimServer, tmp_path: Path
+) -> None:
+    """An empty file is the caller's mistake (2), found before any request: even on a run
+    that does not wait for a reply, the file is what is reported."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    run_id = start(sim, "approval", "WaitingForHITL")
+    before = sim.world.request_count
+    result = phrony("reply", run_id, "hello", "--file", str(empty), "--json")
+    assert result.code == 2, result
+    assert "upload empty.txt: empty.txt is empty; there is nothing to upload" in result.lines[0]
+    assert result.error_json()["exit"] == 2
+    assert sim.world.request_count == before
+    chat = start(sim, "chat", "WaitingForResponse")
+    assert phrony("reply", chat, "hello", "--file", str(empty)).code == 2
+    assert messages_received(sim, chat) == []
+
+
+def skips_sent(sim: SimServer, run_id: str) -> int:
+    return sum(
+        1
+        for r in sim.world.received
+        if r.method == "POST" and r.path.endswith("skip-agent-wait") and run_id in r.path
+    )
+
+
+@pytest.mark.parametrize(
+    ("scenario", "status", "run_input"),
+    [
+        ("firehose", "Running", {"count": 2, "rate": 0.01}),  # one step per 100 s
+        ("chat", "WaitingForResponse", None),
+    ],
+)
+def test_skip_wait_on_a_run_not_waiting_for_a_timer_is_a_conflict(
+    phrony: Phrony, sim: SimServer, scenario: str, status: str, run_input: Any
+) -> None:
+    """Like ``reply`` and ``ack``: the run is read first, and 5 says it waits for no timer."""
+    run_id = start(sim, scenario, status, run_input)
+    result = phrony("skip-wait", run_id, "--json")
+    assert result.code == 5, result
+    assert result.lines[0] == (
+        f"phrony-tui skip-wait: run {run_id} is not waiting for a timer ({status})"
+    )
+    assert result.error_json()["exit"] == 5
+    assert skips_sent(sim, run_id) == 0
+
+
+def test_ack_of_a_dashboard_only_alert_says_where_it_can_be_completed(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    run_id = start(sim, "multi-agent", "WaitingForHITL")
+    (alert,) = [t for t in phrony("tasks", run_id, "--json").json() if t["kind"] == "anomaly_alert"]
+    assert alert["apiCompletable"] is False
+    result = phrony("ack", run_id, "--json")
+    assert result.code == 5, result
+    assert result.lines[0] == (
+        "phrony-tui ack: the pending anomaly_alert task can only be completed in the Phrony "
+        "dashboard"
+    )
+    assert result.lines[1].startswith(f"{alert['id']} anomaly_alert run {run_id} Anomaly")
+    assert result.error_json()["exit"] == 5
+    assert messages_received(sim, run_id) == []
+
+
+def test_a_number_a_double_cannot_hold_is_refused_and_an_integer_sent_exactly(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    """The API's numberValue is a double: a whole number beyond 2^53 - 1 would arrive
+    rounded, so it is refused with the limit; one within it arrives as that integer."""
+    run_id = start(sim, "forms", "WaitingForHITL")
+    assert phrony("answer", run_id, "--option", "email").code == 0
+    settle(sim, run_id, "WaitingForHITL")
+    assert phrony("answer", run_id, "--text", "Launch").code == 0
+    settle(sim, run_id, "WaitingForHITL")
+    sent = len(messages_received(sim, run_id))
+    limit = "exact for whole numbers up to ±9007199254740991 (2^53 - 1)"
+    for number in ("9" * 400, "12345678901234567891", "9007199254740993"):
+        refused = phrony("answer", run_id, "--number", number)
+        assert refused.code == 2, (number, refused)
+        assert "is too large to send exactly" in refused.err and limit in refused.err
+    huge = phrony("answer", run_id, "--number", "1e400")
+    assert huge.code == 2 and "is too large: numbers go up to about ±1.8e308" in huge.err
+    assert len(messages_received(sim, run_id)) == sent
+    assert phrony("answer", run_id, "--number", "9007199254740991").code == 0
+    body = messages_received(sim, run_id)[-1]
+    assert body["numberValue"] == 9007199254740991 and type(body["numberValue"]) is int
+    conv = settle(sim, run_id, "Completed")
+    assert conv.session.output["recipients"] == 9007199254740991

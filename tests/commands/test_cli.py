@@ -64,6 +64,27 @@ def test_any_other_first_argument_is_a_run_id(phrony: Phrony, sim: SimServer) ->
     assert result.code == 4 and "run no-such-run was not found" in result.err
 
 
+def test_a_mistyped_command_with_an_argument_is_named_with_a_close_match(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    before = sim.world.request_count
+    commands = "open, status, watch, tasks, reply, approve, reject, answer, ack, skip-wait, "
+    for args, said in [
+        (["stauts", "RUN"], "no such command 'stauts' (did you mean 'status'?); "),
+        (["watchh", "RUN", "--until", "waiting"], "no such command 'watchh' (did you mean "),
+        (["--profile", "p", "aprove", "RUN"], "no such command 'aprove' (did you mean "),
+        (["zzzzz", "RUN"], "no such command 'zzzzz'; the commands are: "),
+    ]:
+        result = phrony(*args)
+        assert result.code == 2, (args, result)
+        (line,) = result.lines
+        assert line.startswith(f"phrony-tui: error: {said}"), line
+        assert f"the commands are: {commands}" in line and "help (see phrony-tui --help)" in line
+    assert sim.world.request_count == before
+    alone = phrony("stauts", "--plain")  # one word is still a run id
+    assert alone.code == 4 and "run stauts was not found" in alone.err
+
+
 def test_a_usage_error_is_one_line_and_with_json_an_object(phrony: Phrony, sim: SimServer) -> None:
     before = sim.world.request_count
     result = phrony("status", "r1", "--bogus", "--json")

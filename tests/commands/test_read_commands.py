@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from phrony_tui.sim import SimServer
-from tests.commands.conftest import FORBIDDEN, Phrony, sim_env, start
+from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, start
 
 
 def closed_port() -> int:
@@ -79,7 +79,17 @@ def test_tasks_when_none_is_pending(phrony: Phrony, sim: SimServer) -> None:
     run_id = start(sim, "chat", "WaitingForResponse")
     assert phrony("tasks", run_id, "--json").json() == []
     plain = phrony("tasks", run_id)
-    assert (plain.code, plain.out, plain.lines) == (0, "", ["phrony-tui tasks: no pending tasks"])
+    assert (plain.code, plain.out) == (0, "")
+    assert plain.lines == [
+        "phrony-tui tasks: no pending tasks",
+        f"phrony-tui tasks: waiting for a chat reply to run {run_id}; "
+        f"answer with phrony-tui reply {run_id} TEXT",
+    ]
+    timer = start(sim, "timer", "WaitingForTimer", {"seconds": 3600})
+    assert phrony("tasks", timer).lines[-1] == (
+        f"phrony-tui tasks: waiting for a timer on run {timer}; "
+        f"end it now with phrony-tui skip-wait {timer}"
+    )
 
 
 def test_sessions_newest_first_with_limit_and_status(phrony: Phrony, sim: SimServer) -> None:
@@ -172,3 +182,48 @@ def test_server_text_in_output_is_inert(phrony: Phrony, sim: SimServer) -> None:
         result = phrony(*args)
         assert result.code == 0
         assert not FORBIDDEN & set(result.out + result.err), args
+
+
+def test_sessions_status_takes_the_consoles_words_and_exact_statuses(
+    phrony: Phrony, sim: SimServer, tmp_path: Path
+) -> None:
+    agent = sim.agents["chat"]
+    waiting = start(sim, "chat", "WaitingForResponse")
+    finished = start(sim, "chat", "WaitingForResponse")
+    assert phrony("reply", finished, "done").code == 0
+    settle(sim, finished, "Completed")
+
+    def roots(*args: str) -> list[str]:
+        result = phrony("sessions", agent, *args, "--limit", "100", "--json")
+        assert result.code == 0, result
+        items = result.json()["items"]
+        statuses = {s["status"] for s in items}
+        return [s["rootRunId"] for s in items] + sorted(statuses)
+
+    for word in ("waiting", "WAITING", "Waiting", "waitingforresponse", "WaitingForResponse"):
+        listed = roots("--status", word)
+        assert waiting in listed and finished not in listed, word
+        assert "WaitingForResponse" in listed and "Completed" not in listed, word
+    for word in ("completed", "Completed"):
+        listed = roots("--status", word)
+        assert finished in listed and waiting not in listed and "Completed" in listed, word
+    assert {waiting, finished} <= set(roots("--status", "all"))
+    bad = phrony("sessions", agent, "--status", "bogus", "--json")
+    assert bad.code == 2
+    assert (
+        "'bogus' is not a status: use one of all, waiting, running, completed, failed,"
+        in (bad.lines[0])
+    )
+    assert "WaitingForTimer" in bad.lines[0] and bad.error_json()["exit"] == 2
+    env = sim_env(sim, tmp_path, _PHRONY_TUI_COMPLETE="bash_complete")
+    asked = run_process(
+        env=env | {"COMP_WORDS": f"phrony-tui sessions {agent} --status w", "COMP_CWORD": "4"}
+    )
+    offered = [line.split(",", 1)[1] for line in asked.stdout.decode().splitlines()]
+    assert offered == [
+        "waiting",
+        "WaitingForResponse",
+        "WaitingForHITL",
+        "WaitingForAITL",
+        "WaitingForTimer",
+    ]

@@ -284,3 +284,27 @@ def test_where_a_file_goes_in_the_input(
     path.write_bytes(b"x")
     place(start, input_file(field, path), "REF")
     assert start == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["--input", ""], "--input"),
+        (["--input", "   \n"], "--input"),
+        (["--input-file", "EMPTY"], "--input-file"),
+        (["--input-file", "-"], "--input-file -"),
+    ],
+)
+def test_an_empty_input_given_is_refused_and_nothing_starts(
+    phrony: Phrony, sim: SimServer, tmp_path: Path, args: list[str], what: str
+) -> None:
+    """A pipeline whose upstream step printed nothing must not start a run with ``{}``."""
+    (tmp_path / "empty.json").write_text("\n")
+    args = [str(tmp_path / "empty.json") if a == "EMPTY" else a for a in args]
+    before = sim.world.request_count
+    result = phrony("start", sim.agents["chat"], *args, "--json", stdin="")
+    assert result.code == 2, result
+    assert f"the input is empty ({what}" in result.lines[0]
+    assert "): give a JSON object, e.g. '{}'" in result.lines[0]
+    assert result.error_json()["exit"] == 2
+    assert sim.world.request_count == before

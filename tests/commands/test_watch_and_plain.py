@@ -31,9 +31,34 @@ def test_watch_until_waiting_then_until_done(phrony: Phrony, sim: SimServer) -> 
     done = phrony("watch", run_id)
     assert done.code == 0
     lines = done.out.splitlines()
-    assert "approval Completed: Approval required" in lines[2]
+    assert "approval approved: Approval required" in lines[2]
     assert lines[-2].endswith('SessionCompleted  Completed {"sent":true}')
     assert lines[-1] == 'session Completed: {"sent":true}'
+
+
+def test_watch_until_waiting_says_a_chat_reply_is_awaited_and_how(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    run_id = start(sim, "chat", "WaitingForResponse")
+    waiting = phrony("watch", run_id, "--until", "waiting")
+    assert waiting.code == 6, waiting
+    assert waiting.out.splitlines()[-1] == (
+        f"waiting for a person (WaitingForResponse): a chat reply to run {run_id}; "
+        f"answer with phrony-tui reply {run_id} TEXT"
+    )
+    as_json = phrony("watch", run_id, "--until", "waiting", "--json")
+    last = json.loads(as_json.out.splitlines()[-1])
+    assert last["tasks"] == []
+    assert last["waitingRuns"] == [{"runId": run_id, "status": "WaitingForResponse"}]
+
+
+def test_watch_shows_how_an_approval_was_answered(phrony: Phrony, sim: SimServer) -> None:
+    run_id = start(sim, "approval", "WaitingForHITL", {"kind": "hitl"})
+    assert phrony("reject", run_id).code == 0
+    settle(sim, run_id, "Completed")
+    lines = phrony("watch", run_id).out.splitlines()
+    (task,) = [line for line in lines if "  UserTaskReq  " in line]
+    assert task.endswith("hitl rejected: Review the tool call: Telegram · Send Message"), task
 
 
 def test_watch_json_is_one_object_per_step_then_the_end(phrony: Phrony, sim: SimServer) -> None:

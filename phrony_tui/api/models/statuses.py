@@ -34,3 +34,20 @@ class TaskStatus(StrEnum):
     PENDING = "Pending"
     COMPLETED = "Completed"
     CANCELLED = "Cancelled"
+
+
+#: The words a person filters sessions by, lowercase as the console's status filter shows
+#: them: each stands for the exact statuses the API filters on (none for "all").
+STATUS_FILTERS: dict[str, tuple[Status, ...]] = {
+    "all": (),
+    "waiting": (
+        Status.WAITING_FOR_RESPONSE,
+        Status.WAITING_FOR_HITL,
+        Status.WAITING_FOR_AITL,
+        Status.WAITING_FOR_TIMER,
+    ),
+    "running": (Status.RUNNING,),
+    "completed": (Status.COMPLETED,),
+    "failed": (Status.FAILED,),
+    "cancelled": (Status.CANCELLED,),
+}
