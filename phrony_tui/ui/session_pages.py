@@ -16,15 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..api.models import SessionList, SessionListItem
+from ..api.models.statuses import STATUS_FILTERS
 
-#: The status filters, in the order a key cycles them; a filter is one or more exact statuses.
+#: The status filters, in the order a key cycles them; a filter is one or more exact statuses
+#: (None: any), the same words ``phrony-tui sessions --status`` takes.
 FILTERS: dict[str, tuple[str | None, ...]] = {
-    "All": (None,),
-    "Waiting": ("WaitingForResponse", "WaitingForHITL", "WaitingForAITL", "WaitingForTimer"),
-    "Running": ("Running",),
-    "Completed": ("Completed",),
-    "Failed": ("Failed",),
-    "Cancelled": ("Cancelled",),
+    word.capitalize(): statuses or (None,) for word, statuses in STATUS_FILTERS.items()
 }
 PAGE = 100
 
