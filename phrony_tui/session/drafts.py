@@ -212,12 +212,20 @@ class DraftStore:
         """Whether closing now would lose something: text typed or files attached for a pause
         still ``pending`` (drafts of pauses that ended cannot be sent any more), a file on its
         way to any draft, or a send whose outcome is not known yet."""
+        return bool(self.unsent(pending))
+
+    def unsent(self, pending: Iterable[DraftKey]) -> list[str]:
+        """What closing now would lose, as ``has_unsent`` counts it, in words: "an unsent
+        draft", "an attached file", "an upload in progress", "a send in progress"."""
         keys = {key.pause for key in pending}
-        typed = any(
-            (draft.text.strip() or draft.files) and key.pause in keys
-            for key, draft in self._drafts.items()
-        )
-        return typed or bool(self._uploads) or bool(self._sending)
+        kept = [draft for key, draft in self._drafts.items() if key.pause in keys]
+        parts = [
+            ("an unsent draft", any(draft.text.strip() for draft in kept)),
+            ("an attached file", any(draft.files for draft in kept)),
+            ("an upload in progress", bool(self._uploads)),
+            ("a send in progress", bool(self._sending)),
+        ]
+        return [words for words, present in parts if present]
 
     def secrets(self) -> list[str]:
         """Every draft's text: what a crash report must not contain."""

@@ -50,6 +50,16 @@ def styles_path() -> Path:
     return Path(__file__).resolve().parents[2] / "styles" / "console.tcss"
 
 
+def lost(screens: list[RunScreen]) -> str:
+    """What closing ``screens`` would lose, in words: "An unsent draft and an attached
+    file"."""
+    parts = list(dict.fromkeys(part for screen in screens for part in screen.composer.unsent()))
+    if not parts:
+        return "Something unsent"
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return said[:1].upper() + said[1:]
+
+
 class ConsoleApp(CrashGuard[None]):
     """``phrony-tui RUN_ID``: opens the run's screen; "open run by id" opens another beside
     it (``OpenRuns``), the switcher goes from one to the other. With no run id, the home
@@ -261,7 +271,7 @@ class ConsoleApp(CrashGuard[None]):
                 self.notifier.forget(f"run {screen.run_id}")
 
         if screen.is_mounted and screen.unsent():
-            what = "An unsent draft, an attached file, or an upload or send in progress"
+            what = lost([screen])
             self.push_screen(CloseConfirm(what, self.keys), close)
         else:
             self.call_next(close)
@@ -290,7 +300,7 @@ class ConsoleApp(CrashGuard[None]):
             if quit_now:
                 self.exit()
 
-        what = "An unsent draft, an attached file, or an upload or send in progress"
+        what = lost(unsent)
         if not unsent:
             what = "The New run form's input or files, or a start under way,"
         elif len(self.runs) > 1:

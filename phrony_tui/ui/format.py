@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..api.models import is_terminal, is_waiting
+from .ages import now, parse_time
 from .palette import Palette
 from .sanitize import one_line
 
@@ -82,6 +83,21 @@ def clock(value: str | None) -> str:
         return moment.astimezone().strftime("%H:%M:%S")
     except (ValueError, OverflowError, OSError):
         return "--:--:--"
+
+
+def when(value: str | None) -> str:
+    """When, in local time: ``09:30:01`` today, ``11-18 09:30:01`` earlier this year,
+    ``2025-11-18 09:30`` before; ``—`` when unknown or malformed."""
+    moment = parse_time(value)
+    if moment is None:
+        return "—"
+    try:
+        local, today = moment.astimezone(), now().astimezone()
+        if local.date() == today.date():
+            return local.strftime("%H:%M:%S")
+        return local.strftime("%m-%d %H:%M:%S" if local.year == today.year else "%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):
+        return "—"
 
 
 def tokens(value: float | None) -> str:

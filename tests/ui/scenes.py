@@ -8,7 +8,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from textual.pilot import Pilot
@@ -17,6 +17,7 @@ from phrony_tui.api import PhronyClient
 from phrony_tui.api.models import MessageBody
 from phrony_tui.sim import SimServer
 from phrony_tui.sim.ids import Clock
+from phrony_tui.ui import ages
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.config import Settings
 from phrony_tui.ui.widgets.header import Place
@@ -279,4 +280,8 @@ def scene_app(scene: Scene) -> Iterator[tuple[ConsoleApp, Callable[[Pilot[None]]
                 await pilot.press(*scene.press)
                 await pilot.pause(0.2)
 
-        yield app, run_before
+        ages.fix_clock(EPOCH + timedelta(minutes=5))  # "today" is the day the scene happens
+        try:
+            yield app, run_before
+        finally:
+            ages.fix_clock(None)

@@ -194,11 +194,11 @@ async def test_a_draft_for_a_task_that_ended_elsewhere_does_not_block_opening_a_
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.focused, Input), what="the comment box")
         await pilot.press(*"a comment never sent")
-        assert app.composer.has_unsent()
+        assert app.composer.unsent()
         async with PhronyClient(sim.base_url, sim.api_key) as elsewhere:
             await elsewhere.send_message(build_answer(pause.task, True))
         await until(pilot, lambda: not app.composer.pauses, what="the task gone")
-        assert not app.composer.has_unsent()  # nothing left that could still be sent
+        assert not app.composer.unsent()  # nothing left that could still be sent
         app.run_screen.action_open_run()
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="the run id prompt")
         await pilot.press(*other.run_id, "enter")
@@ -330,7 +330,7 @@ async def test_attaching_a_missing_file_or_a_folder_says_what_is_wrong(
             await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
             assert "Upload" not in screen_text(app) and "⇡" not in screen_text(app)
         assert not [r for r in sim.world.received if r.path.startswith("/v1/file-library")]
-        assert not app.composer.has_unsent()  # nothing attached, nothing on its way
+        assert not app.composer.unsent()  # nothing attached, nothing on its way
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
@@ -356,22 +356,22 @@ async def test_an_upload_on_its_way_or_an_attached_file_counts_as_unsent(
     (tmp_path / "slow.txt").write_text("x" * 1000)
     async with console(sim, "chat") as (app, pilot):
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="reply focused")
-        assert not app.composer.has_unsent()
+        assert not app.composer.unsent()
         sim.faults.set("latency-ms", 400)
         await pilot.press("ctrl+o")
         await until(pilot, lambda: isinstance(app.screen, Prompt), what="path prompt")
         await pilot.press(*"slow.txt", "enter")
         await shows(pilot, app, "⇡ slow.txt")
-        assert app.composer.has_unsent()  # on its way
+        assert app.composer.unsent()  # on its way
         await shows(pilot, app, "slow.txt ✕", timeout=15)
         sim.faults.set("latency-ms", 0)
-        assert app.composer.has_unsent()  # attached, not sent
+        assert app.composer.unsent()  # attached, not sent
         await until(pilot, lambda: isinstance(app.focused, ReplyArea), what="focus back")
         await pilot.press("ctrl+x")
         await until(pilot, lambda: "slow.txt" not in screen_text(app), what="chip gone")
-        assert not app.composer.has_unsent()
+        assert not app.composer.unsent()
         await pilot.press(*"words")
-        assert app.composer.has_unsent() and "words" in app.composer.secrets()
+        assert app.composer.unsent() and "words" in app.composer.secrets()
 
 
 # --- several pending tasks ---------------------------------------------------------------------

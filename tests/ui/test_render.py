@@ -1,9 +1,12 @@
-"""Step renderers: each type from its typed content, unknown types and odd contents as JSON."""
+"""Step renderers: each type from its typed content, unknown types and odd contents as JSON;
+and times as the panes show them."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pytest
 from rich.style import Style
 
 from phrony_tui.api.models import TimelineItem
@@ -76,3 +79,33 @@ def test_unknown_types_and_odd_contents_are_shown_as_json() -> None:
     )
     failed = render.summary(step("Telepathy", None, error="lost"), PALETTE)
     assert failed.plain.endswith("✖ lost") and styles_of(failed, "lost") == [PALETTE.error]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026-11-28T09:30:01Z", "09:30:01"),
+        ("2026-11-18T07:25:55Z", "11-18 07:25:55"),
+        ("2025-11-18T07:25:55Z", "2025-11-18 07:25"),
+        ("not a time", "—"),
+        (None, "—"),
+    ],
+)
+def test_a_time_says_its_day_unless_it_is_today(
+    value: str | None, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A week-old session's panel said "started 07:25:55", as if it were today."""
+    from datetime import UTC, datetime
+
+    from phrony_tui.ui import ages
+    from phrony_tui.ui.format import when
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    ages.fix_clock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    try:
+        assert when(value) == shown
+    finally:
+        ages.fix_clock(None)
+        monkeypatch.undo()
+        time.tzset()

@@ -158,7 +158,7 @@ class RunScreen(RunView):
 
     def unsent(self) -> bool:
         """Whether closing this run would lose a draft, a file or an upload in progress."""
-        return self.composer.has_unsent()
+        return bool(self.composer.unsent())
 
     # --- applying data ----------------------------------------------------------------------
 

@@ -229,10 +229,11 @@ class Composer(Vertical):
         self._show_files()
         return True
 
-    def has_unsent(self) -> bool:
-        """Whether anything typed, attached or uploading for a pause still pending would be
-        lost if the console closed (drafts of pauses that ended can no longer be sent)."""
-        return self.drafts.has_unsent(p.key for p in self.pauses)
+    def unsent(self) -> list[str]:
+        """What would be lost if the console closed, in words ("an unsent draft", "an attached
+        file"…): typed, attached or on its way for a pause still pending (drafts of pauses
+        that ended can no longer be sent)."""
+        return self.drafts.unsent(p.key for p in self.pauses)
 
     def secrets(self) -> list[str]:
         """Every draft's text, for a crash report to redact."""

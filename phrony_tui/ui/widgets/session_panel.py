@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...session import SessionState
-from ..format import clock, status_badge, tokens
+from ..format import status_badge, tokens, when
 from ..palette import TONE_CLASSES, palette_of
 from ..sanitize import one_line
 
@@ -50,9 +50,9 @@ class SessionHeader(Static):
         text.append("by       ", style=muted)
         text.append(one_line(session.triggered_by or "—", 26) + "\n")
         text.append("started  ", style=muted)
-        text.append(clock(session.started_at))
+        text.append(when(session.started_at))
         text.append("\nfinished ", style=muted)
-        text.append(clock(session.finished_at) if session.finished_at else "—")
+        text.append(when(session.finished_at))
         text.append("\nmodel    ", style=muted)
         text.append(one_line(session.llm_model or "—", 30))
         if session.error:
