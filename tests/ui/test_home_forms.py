@@ -126,3 +126,23 @@ async def test_the_footer_offers_approve_only_on_a_row_it_can_answer(sim: SimSer
             offered = current.answerable_here
             await until(pilot, lambda o=offered: ("Approve" in footer()) == o, what=current.kind)
             await pilot.press("down")
+
+
+async def test_at_80_columns_the_sessions_keep_their_id_and_drop_who_started_them(
+    sim: SimServer,
+) -> None:
+    from tests.ui.helpers import screen_text
+    from tests.ui.home_helpers import start
+
+    await start(sim, "chat")
+    async with home(sim, watched(sim, "chat"), size=(80, 24)) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await pilot.press("s")
+        sessions = screen.sessions
+        await until(pilot, lambda: bool(sessions.pages.rows), what="sessions")
+        first = sessions.pages.rows[0].session.id[:8]
+        await until(pilot, lambda: first in screen_text(app), what="the session id")
+        heading = next(line for line in screen_text(app).splitlines() if "status" in line)
+        assert "session" in heading and "started by" not in heading
+        row = next(line for line in screen_text(app).splitlines() if first in line)
+        assert row.index(first) == heading.index("session")

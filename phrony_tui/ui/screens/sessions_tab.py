@@ -75,10 +75,24 @@ class PageRead(Message, bubble=False):
     retry_after: float | None = None
 
 
-def heading() -> Text:
+#: Dropped in this order when the list is narrower than every column: the session id stays.
+OPTIONAL = ("started by", "trigger")
+
+
+def columns(width: int) -> list[tuple[str, int]]:
+    """The columns that fit ``width`` cells."""
+    shown = list(COLUMNS)
+    for name in OPTIONAL:
+        if 1 + sum(w + 1 for _, w in shown) <= width:
+            break
+        shown = [c for c in shown if c[0] != name]
+    return shown
+
+
+def heading(width: int = 1000) -> Text:
     text = Text(" ")
-    for name, width in COLUMNS:
-        text.append(f"{name:<{width}} ", style="bold")
+    for name, cells in columns(width):
+        text.append(f"{name:<{cells}} ", style="bold")
     return text
 
 
@@ -95,6 +109,7 @@ class SessionsTab(Vertical):
         self.generation = 0
         self.pages = SessionPages(self._agent_ids(), self.status_filter)
         self.started = False
+        self._row_width = 0  # the width rows were last drawn at (the heading follows it)
 
     def compose(self) -> ComposeResult:
         yield Static(id="sessions-bar")
@@ -231,6 +246,11 @@ class SessionsTab(Vertical):
             return "all agents"
         return one_line(self.agents[self.scope].label, 40)
 
+    def _draw_heading(self) -> None:
+        """The columns' names, for the width the rows were last drawn at."""
+        if self.is_attached:
+            self.query_one("#sessions-heading", Static).update(heading(self._row_width))
+
     def _draw_bar(self) -> None:
         text = Text(" ")
         text.append("Agent: ", style="dim")
@@ -254,13 +274,18 @@ class SessionsTab(Vertical):
         row = self.pages.rows[index]
         item = row.session
         palette = palette_of(self.row_list)
-        widths = dict(COLUMNS)
+        if width != self._row_width:
+            self._row_width = width
+            self.call_after_refresh(self._draw_heading)
+        widths = dict(columns(width))
         text = Text(" ")
 
         def cell(value: str, column: str, style: object = "") -> None:
-            width = widths[column]
-            shown = one_line(value, width)
-            text.append(f"{shown:<{width}} ", style=style)  # type: ignore[arg-type]
+            if column not in widths:
+                return
+            cells = widths[column]
+            shown = one_line(value, cells)
+            text.append(f"{shown:<{cells}} ", style=style)  # type: ignore[arg-type]
 
         cell(self.labels.get(row.agent_id, row.agent_id), "agent", palette.accent)
         badge = short_status_badge(item.status, palette)
