@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .following import Ending
 
 
+HIDDEN = "the timeline of this session is hidden from API clients; only its completions show"
+
+
 def step_line(state: SessionState, item: TimelineItem) -> str:
     """``time  run  type  summary``: one line a log or a person can read."""
     from ..text import one_line
@@ -159,15 +162,21 @@ async def _watch(
     until_waiting: bool,
     timeout: float | None,
 ) -> int:
+    from ..crash import say
     from .following import follow
 
+    lines = show_json if as_json else show_plain
+    told = False
+
+    def show(state: SessionState, ids: list[str]) -> None:
+        nonlocal told
+        if state.redacted and not told:
+            told = True
+            say(f"phrony-tui: {HIDDEN}")
+        lines(state, ids)
+
     job = follow(
-        client,
-        run_id,
-        snapshot,
-        show=show_json if as_json else show_plain,
-        connection=say_connection,
-        until_waiting=until_waiting,
+        client, run_id, snapshot, show=show, connection=say_connection, until_waiting=until_waiting
     )
     try:
         state, ending = await asyncio.wait_for(job, timeout)

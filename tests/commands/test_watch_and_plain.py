@@ -61,6 +61,16 @@ def test_watch_shows_how_an_approval_was_answered(phrony: Phrony, sim: SimServer
     assert task.endswith("hitl rejected: Review the tool call: Telegram · Send Message"), task
 
 
+def test_watch_of_a_redacted_session_says_its_timeline_is_hidden(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    run_id = start(sim, "redacted", "Completed")
+    done = phrony("watch", run_id)
+    assert done.code == 0
+    assert "the timeline of this session is hidden from API clients" in done.err
+    assert "hidden" not in done.out  # standard output stays the steps
+
+
 def test_watch_json_is_one_object_per_step_then_the_end(phrony: Phrony, sim: SimServer) -> None:
     run_id = start(sim, "failing", "Failed")
     result = phrony("watch", run_id, "--json")
