@@ -107,25 +107,32 @@ async def test_at_80x24_the_question_of_an_approval_from_the_inbox_is_in_view(
         assert "Approve " in text and "confirm" in text and "cancel" in text, text
 
 
-async def test_the_footer_offers_approve_only_on_a_row_it_can_answer(sim: SimServer) -> None:
+async def test_the_footer_offers_approve_only_on_a_row_it_can_answer() -> None:
+    from phrony_tui.ui.config import Settings
+    from tests.conftest import TEST_SPEED
     from tests.ui.helpers import screen_text
     from tests.ui.home_helpers import start
 
-    await start(sim, "approval")
-    await start(sim, "timer")
-    async with home(sim, watched(sim, "approval", "timer")) as (app, pilot):
-        screen = await until_home(pilot, app)
-        inbox = screen.inbox
-        await until(
-            pilot, lambda: {"approval", "timer"} <= {r.kind for r in inbox.rows}, what="rows"
-        )
-        footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
-        for _ in inbox.rows:
-            current = inbox.current
-            assert current is not None
-            offered = current.answerable_here
-            await until(pilot, lambda o=offered: ("Approve" in footer()) == o, what=current.kind)
-            await pilot.press("down")
+    with SimServer(speed=TEST_SPEED, seed=5) as sim:  # its own: two rows, no other test's
+        await start(sim, "approval")
+        await start(sim, "timer")
+        quiet = Settings(poll_interval=60)
+        async with home(sim, watched(sim, "approval", "timer"), settings=quiet) as (app, pilot):
+            screen = await until_home(pilot, app)
+            inbox = screen.inbox
+            await until(pilot, lambda: len(inbox.rows) >= 3, what="approval, alert and timer")
+            footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+            seen = set()
+            for _ in inbox.rows:
+                current = inbox.current
+                assert current is not None
+                seen.add(current.kind)
+                offered = current.answerable_here
+                await until(
+                    pilot, lambda o=offered: ("Approve" in footer()) == o, what=current.kind
+                )
+                await pilot.press("down")
+            assert {"approval", "timer"} <= seen
 
 
 async def test_at_80_columns_the_sessions_keep_their_id_and_drop_who_started_them(
