@@ -237,6 +237,17 @@ def _no_color(on: bool) -> Iterator[None]:
 
 
 @contextmanager
+def scene_clock() -> Iterator[None]:
+    """Now is a few minutes after ``EPOCH`` while a scene is drawn: "today" and "3m ago" come
+    out the same on any day the test runs."""
+    ages.fix_clock(EPOCH + timedelta(minutes=5))
+    try:
+        yield
+    finally:
+        ages.fix_clock(None)
+
+
+@contextmanager
 def scene_app(scene: Scene) -> Iterator[tuple[ConsoleApp, Callable[[Pilot[None]], Any]]]:
     """A console on a fresh simulator, and the ``run_before`` that waits for the scene."""
     with SimServer(speed=float("inf"), seed=42, clock=Clock(EPOCH)) as sim:
@@ -280,8 +291,5 @@ def scene_app(scene: Scene) -> Iterator[tuple[ConsoleApp, Callable[[Pilot[None]]
                 await pilot.press(*scene.press)
                 await pilot.pause(0.2)
 
-        ages.fix_clock(EPOCH + timedelta(minutes=5))  # "today" is the day the scene happens
-        try:
+        with scene_clock():
             yield app, run_before
-        finally:
-            ages.fix_clock(None)

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,13 +20,12 @@ from phrony_tui.api.models import is_waiting
 from phrony_tui.inbox.agents import WatchedAgent
 from phrony_tui.sim import SimServer
 from phrony_tui.sim.ids import Clock
-from phrony_tui.ui import ages
 from phrony_tui.ui.app import ConsoleApp
 from phrony_tui.ui.config import Settings
 from phrony_tui.ui.screens.home import HomeScreen
 from phrony_tui.ui.widgets.header import Place
 from tests.ui.helpers import screen_text, until
-from tests.ui.scenes import EPOCH
+from tests.ui.scenes import EPOCH, scene_clock
 
 #: Runs started before the console opens, in this order.
 RUNS = ("approval", "chat", "multi-agent", "failing", "failing", "timer")
@@ -115,11 +113,8 @@ def home_app(scene: HomeScene) -> Iterator[tuple[ConsoleApp, Callable[[Pilot[Non
                     await until(pilot, lambda: _settled(screen_text(app)), what="the inbox drawn")
             await pilot.pause(0.2)
 
-        ages.fix_clock(EPOCH + timedelta(minutes=5))
-        try:
+        with scene_clock():
             yield app, run_before
-        finally:
-            ages.fix_clock(None)
 
 
 @pytest.mark.parametrize("name", list(SCENES))

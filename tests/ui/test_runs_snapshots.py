@@ -18,7 +18,7 @@ from phrony_tui.ui.messages import OpenRun
 from phrony_tui.ui.screens.switcher import RunSwitcher
 from phrony_tui.ui.widgets.header import Place
 from tests.ui.helpers import pause_kind, until
-from tests.ui.scenes import EPOCH
+from tests.ui.scenes import EPOCH, scene_clock
 
 #: 2026-11-28 09:30:00 UTC, the scenes' clock.
 AT = EPOCH.timestamp()
@@ -67,7 +67,8 @@ def test_switcher_snapshot(snap_compare: Any) -> None:
             await until(pilot, lambda: isinstance(app.screen, RunSwitcher), what="switcher")
             await pilot.pause(0.2)
 
-        assert snap_compare(app, terminal_size=(140, 30), run_before=run_before)
+        with scene_clock():
+            assert snap_compare(app, terminal_size=(140, 30), run_before=run_before)
 
 
 def test_api_log_snapshot(snap_compare: Any) -> None:
@@ -93,4 +94,5 @@ def test_api_log_snapshot(snap_compare: Any) -> None:
             await pilot.press("f12")
             await pilot.pause(0.2)
 
-        assert snap_compare(app, terminal_size=(140, 30), run_before=run_before)
+        with scene_clock():
+            assert snap_compare(app, terminal_size=(140, 30), run_before=run_before)
