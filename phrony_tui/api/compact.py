@@ -47,9 +47,13 @@ def parse_model(model: type[M], raw: bytes | bytearray) -> M:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        deep = "recursion limit" in brief(exc)
-    data = loads_deep(raw) if deep else json_loads(raw)
-    return validate_tolerant(model, data)
+        deep = "recursion limit" in brief(exc)  # else refused for another reason first
+    if not deep:
+        try:
+            return validate_tolerant(model, json_loads(raw))
+        except RecursionError:
+            pass  # deeper than ``json`` reads: cut below
+    return validate_tolerant(model, loads_deep(raw))
 
 
 class _Envelope(msgspec.Struct):

@@ -60,3 +60,20 @@ def test_cutting_the_text_equals_cutting_the_value(value: object, limit: int) ->
 def test_what_is_not_json_is_a_value_error(raw: str) -> None:
     with pytest.raises(ValueError):
         loads_deep(raw)
+
+
+def test_a_body_refused_for_another_reason_and_too_deep_for_json_still_reads() -> None:
+    """Pydantic stopped at a 5,000-digit ordinal before it reached the depth, and ``json`` then
+    ran out of recursion: the conversation never loaded. It reads, its deep part cut."""
+    from phrony_tui.api.compact import parse_model
+    from phrony_tui.api.models import Conversation
+
+    deep = "[" * 3000 + "1" + "]" * 3000
+    body = (
+        '{"session": {"id": "s", "status": "Running"}, "runs": [{"id": "r1"}], "items": ['
+        f'{{"id": "a", "runId": "r1", "ordinal": -{"9" * 5000}, "type": "ToolCall", '
+        f'"content": {deep}}}]}}'
+    ).encode()
+    conversation = parse_model(Conversation, body)
+    (item,) = conversation.items
+    assert item.id == "a" and CUT in json.dumps(item.content, ensure_ascii=False)
