@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -63,3 +63,13 @@ async def start(sim: SimServer, name: str, count: int = 1) -> list[str]:
 
 def text(app: ConsoleApp) -> str:
     return screen_text(app)
+
+
+def own_simulator() -> Iterator[SimServer]:
+    """A simulator for one test module of the home screen: it watches whole agents, and the
+    shared simulator's agents hold every other test's waiting runs (hundreds, late in the run),
+    which made its inbox slow and its order anyone's."""
+    from tests.conftest import TEST_SPEED
+
+    with SimServer(speed=TEST_SPEED, seed=11) as server:
+        yield server

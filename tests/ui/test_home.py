@@ -3,8 +3,9 @@ focused on its task, answering from the inbox, rows that appear when a run elsew
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import pytest
 from textual.pilot import Pilot
 
 from phrony_tui.api import PhronyClient
@@ -18,7 +19,12 @@ from phrony_tui.ui.screens.run import RunScreen
 from phrony_tui.ui.widgets.pauses.confirm import ConfirmBar
 from tests.conftest import pending_tasks, wait_status
 from tests.ui.helpers import received, screen_text, shows, until
-from tests.ui.home_helpers import home, start, until_home, watched
+from tests.ui.home_helpers import home, own_simulator, start, until_home, watched
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimServer]:
+    yield from own_simulator()
 
 
 async def select_row(

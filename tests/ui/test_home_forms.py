@@ -4,14 +4,21 @@ to what was typed in it), home on a small terminal, and the keys the footer offe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
 from textual.widgets import TextArea
 
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.screens.new_run import NewRunScreen
 from phrony_tui.ui.screens.quit import QuitConfirm
 from tests.ui.helpers import until
-from tests.ui.home_helpers import home, until_home, watched
+from tests.ui.home_helpers import home, own_simulator, until_home, watched
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimServer]:
+    yield from own_simulator()
 
 
 async def test_ctrl_q_with_a_filled_in_new_run_form_asks_first(sim: SimServer) -> None:

@@ -5,6 +5,9 @@ fails and is read again."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+import pytest
 
 from phrony_tui.api import PhronyClient
 from phrony_tui.sim import SimServer
@@ -14,7 +17,12 @@ from phrony_tui.ui.screens.run import RunScreen
 from phrony_tui.ui.session_pages import PAGE
 from tests.conftest import TEST_SPEED, wait_status
 from tests.ui.helpers import screen_text, until
-from tests.ui.home_helpers import home, start, until_home, watched
+from tests.ui.home_helpers import home, own_simulator, start, until_home, watched
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimServer]:
+    yield from own_simulator()
 
 
 def counts(text: str) -> tuple[int, int] | None:
