@@ -96,7 +96,10 @@ class Root(click.Group):
             formatter.write_dl([(name, text) for name, (_, _, text) in COMMANDS.items()])
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from .commands.mistyped import command_first
+
         bare = not args and not ctx.resilient_parsing  # completion asks with no words yet
+        args = command_first(args, list(COMMANDS), open_run)
         if bare or (
             args and args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")
         ):

@@ -85,6 +85,19 @@ def test_a_mistyped_command_with_an_argument_is_named_with_a_close_match(
     assert alone.code == 4 and "run stauts was not found" in alone.err
 
 
+def test_options_before_a_command_name_are_the_commands_options(
+    phrony: Phrony, sim: SimServer
+) -> None:
+    """``phrony-tui --json status RUN`` is ``status --json RUN``: it was refused as "no such
+    command 'status' (did you mean 'status'?)"."""
+    from tests.commands.conftest import start
+
+    run_id = start(sim, "chat", "WaitingForResponse")
+    result = phrony("--json", "status", run_id)
+    assert result.code == 0, result
+    assert json.loads(result.out)["runId"] == run_id
+
+
 def test_a_usage_error_is_one_line_and_with_json_an_object(phrony: Phrony, sim: SimServer) -> None:
     before = sim.world.request_count
     result = phrony("status", "r1", "--bogus", "--json")
