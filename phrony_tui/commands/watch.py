@@ -170,7 +170,7 @@ async def _watch(
 
     def show(state: SessionState, ids: list[str]) -> None:
         nonlocal told
-        if state.redacted and not told:
+        if state.redacted and state.items and not told:  # an empty timeline proves nothing
             told = True
             say(f"phrony-tui: {HIDDEN}")
         lines(state, ids)
