@@ -97,13 +97,17 @@ def _settle(delivery: Delivery, what: str) -> None:
     raise from_api(error, what)
 
 
+def _status_of(state: SessionState, run_id: str) -> str:
+    node = state.runs.get(run_id)
+    return node.status if node else state.status
+
+
 def _must_wait(state: SessionState, run_id: str, status: str, what: str) -> None:
     """Refuse, before sending, to act on a run that does not wait for ``what``; name a run
     of the session that does."""
     from ..text import one_line
 
-    node = state.runs.get(run_id)
-    now = node.status if node else state.status
+    now = _status_of(state, run_id)
     if now != status:
         waiting = [r.id for r in state.runs.values() if r.status == status]
         hint = f"; run {waiting[0]} is" if waiting else ""
@@ -368,11 +372,11 @@ async def skip_wait(conn: Connection, client: PhronyClient, run_id: str, as_json
     except CommandError as exc:
         # 400 also means billing or the runtime refused the resume: only a run that has
         # meanwhile stopped waiting is "not waiting for that".
-        if exc.details.get("status") == 400:
-            now = await load_state(client, run_id)
-            node = now.runs.get(run_id)
-            if (node.status if node else now.status) != "WaitingForTimer":
-                exc.code = CONFLICT
+        if (
+            exc.details.get("status") == 400
+            and _status_of(await load_state(client, run_id), run_id) != "WaitingForTimer"
+        ):
+            exc.code = CONFLICT
         raise
     if as_json:
         emit_json({"ok": True, "runId": run_id})

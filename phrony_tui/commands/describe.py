@@ -67,6 +67,10 @@ def task_lines(task: UserTask) -> list[str]:
     return lines
 
 
+#: What a redacted session's steps say of it (API.md 4.7).
+HIDDEN = "the timeline of this session is hidden from API clients; only its completions show"
+
+
 def awaited(state: SessionState) -> list[str]:
     """What the session's runs wait for that no task stands for, and the command that gives
     it: ``tasks`` and ``watch`` would otherwise say nothing about a chat reply."""

@@ -84,7 +84,9 @@ def _header(state: SessionState) -> Iterator[str]:
             yield f"| {name} | {_cell(value)} |"
     yield ""
     if state.redacted:
-        yield "_The timeline of this session is hidden from API clients; only completions show._"
+        from .describe import HIDDEN
+
+        yield f"_{HIDDEN[:1].upper()}{HIDDEN[1:]}._"
         yield ""
     for name, value in (("Input", session.input), ("Output", session.output)):
         if value is not None:

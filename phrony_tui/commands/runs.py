@@ -188,12 +188,13 @@ async def sessions(
     items: list[Any] = []
     seen: set[str] = set()
     total = 0
-    for status in _statuses(wanted):
+    statuses = _statuses(wanted)
+    for status in statuses:
         found, count = await _sessions_of(client, agent_id, status, limit)
         items.extend(item for item in found if item.id not in seen)
         seen.update(item.id for item in found)
         total += count
-    if len(_statuses(wanted)) > 1:
+    if len(statuses) > 1:
         items.sort(key=lambda item: item.started_at or "", reverse=True)
         del items[limit:]
     if as_json:

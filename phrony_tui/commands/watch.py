@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from .following import Ending
 
 
-HIDDEN = "the timeline of this session is hidden from API clients; only its completions show"
-
-
 def step_line(state: SessionState, item: TimelineItem) -> str:
     """``time  run  type  summary``: one line a log or a person can read."""
     from ..text import one_line
@@ -163,6 +160,7 @@ async def _watch(
     timeout: float | None,
 ) -> int:
     from ..crash import say
+    from .describe import HIDDEN
     from .following import follow
 
     lines = show_json if as_json else show_plain
@@ -172,7 +170,7 @@ async def _watch(
         nonlocal told
         if state.redacted and state.items and not told:  # an empty timeline proves nothing
             told = True
-            say(f"phrony-tui: {HIDDEN}")
+            say(f"phrony-tui: {HIDDEN}")  # as export says it
         lines(state, ids)
 
     job = follow(

@@ -67,15 +67,19 @@ class UserTask:
         return self.kind in APPROVAL_KINDS
 
 
+def answered_value(outcome: TaskOutcome) -> str | int | float | None:
+    """The value a task was answered with (an option, a text, a number), if any."""
+    values = (outcome.selected_option_id, outcome.text_value, outcome.number_value)
+    return next((value for value in values if value is not None), None)
+
+
 def outcome_text(outcome: TaskOutcome) -> str:
     """How a completed task was answered, in a word or two: a rejected approval reads as
     one, not as "Completed". Plain text; the caller makes the value inert."""
     if outcome.approved is not None:
         return "approved" if outcome.approved else "rejected"
-    for value in (outcome.selected_option_id, outcome.text_value, outcome.number_value):
-        if value is not None:
-            return f"answered {value}"
-    return "acknowledged"
+    value = answered_value(outcome)
+    return "acknowledged" if value is None else f"answered {value}"
 
 
 def build_answer(

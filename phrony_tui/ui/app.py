@@ -300,12 +300,12 @@ class ConsoleApp(CrashGuard[None]):
             if quit_now:
                 self.exit()
 
-        what = lost(unsent)
-        if not unsent:
-            what = "The New run form's input or files, or a start under way,"
-        elif len(self.runs) > 1:
-            where = ", ".join(one_line(s.run_id, 40) for s in unsent[:3])
-            what += f" (in run {where})" if len(unsent) == 1 else f" (in runs {where})"
+        what = "The New run form's input or files, or a start under way,"
+        if unsent:
+            what = lost(unsent)
+            if len(self.runs) > 1:
+                where = ", ".join(one_line(s.run_id, 40) for s in unsent[:3])
+                what += f" (in run {where})" if len(unsent) == 1 else f" (in runs {where})"
         self.push_screen(QuitConfirm(what, self.keys), answered)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

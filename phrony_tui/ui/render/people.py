@@ -16,6 +16,7 @@ from ...api.models import (
     UserMessageContent,
     UserTaskContent,
 )
+from ...session.tasks import answered_value
 from ..palette import Palette
 from ..sanitize import one_line
 from .base import Renderer
@@ -27,10 +28,9 @@ def outcome_badge(outcome: TaskOutcome, palette: Palette) -> Text:
         return Text("✖ rejected", style=palette.error)
     if outcome.approved:
         return Text("✔ approved", style=palette.success)
-    for value in (outcome.selected_option_id, outcome.text_value, outcome.number_value):
-        if value is not None:
-            return Text(f"✔ {one_line(str(value), 60)}", style=palette.success)
-    return Text("✔ acknowledged", style=palette.success)
+    value = answered_value(outcome)
+    shown = "acknowledged" if value is None else one_line(str(value), 60)
+    return Text(f"✔ {shown}", style=palette.success)
 
 
 def _task(content: UserTaskContent, palette: Palette) -> Text:

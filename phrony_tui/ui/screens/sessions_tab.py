@@ -110,6 +110,7 @@ class SessionsTab(Vertical):
         self.pages = SessionPages(self._agent_ids(), self.status_filter)
         self.started = False
         self._row_width = 0  # the width rows were last drawn at (the heading follows it)
+        self._widths = dict(COLUMNS)  # the columns that fit it
 
     def compose(self) -> ComposeResult:
         yield Static(id="sessions-bar")
@@ -275,9 +276,9 @@ class SessionsTab(Vertical):
         item = row.session
         palette = palette_of(self.row_list)
         if width != self._row_width:
-            self._row_width = width
+            self._row_width, self._widths = width, dict(columns(width))
             self.call_after_refresh(self._draw_heading)
-        widths = dict(columns(width))
+        widths = self._widths
         text = Text(" ")
 
         def cell(value: str, column: str, style: object = "") -> None:
