@@ -145,14 +145,16 @@ EXACT_INTEGERS = 2**53 - 1
 
 def _number(answer: Any) -> int | float:
     """The answer as the number the API will hold: refused, never rounded silently, when a
-    double cannot hold it (an integer is sent as that integer, or not at all)."""
+    double cannot carry it as written. A whole number is sent as that integer up to
+    ±(2^53 - 1); a decimal must be the shortest form of a double (``0.1`` is,
+    ``1.0000000000000001`` is not: it would arrive as ``1.0``)."""
     if isinstance(answer, bool):
         raise InvalidAnswerError("this task needs a number")
     if isinstance(answer, int | float):
         text = repr(answer)
         if isinstance(answer, float) and not math.isfinite(answer):
             raise InvalidAnswerError("the number must be finite")
-        exact = Decimal(answer)
+        exact = Decimal(answer) if isinstance(answer, int) else Decimal(text)
     else:
         text = str(answer if answer is not None else "").strip().replace("_", "")
         try:
@@ -165,18 +167,23 @@ def _number(answer: Any) -> int | float:
         if not exact.is_finite():
             raise InvalidAnswerError("the number must be finite")
     shown = text if len(text) <= 24 else text[:24] + "…"
+    if text.lstrip("+-").isdigit():
+        if abs(exact) > EXACT_INTEGERS:
+            raise InvalidAnswerError(
+                f"{shown} is too large to send exactly: the API holds numbers as doubles, "
+                f"exact for whole numbers up to ±{EXACT_INTEGERS} (2^53 - 1)"
+            )
+        return int(exact)
     value = float(exact)
-    held = math.isfinite(value) and Decimal(value) == exact
-    whole = text.lstrip("+-").isdigit()
-    if not held and (whole or (math.isfinite(value) and abs(exact) > EXACT_INTEGERS)):
-        raise InvalidAnswerError(
-            f"{shown} is too large to send exactly: the API holds numbers as doubles, "
-            f"exact for whole numbers up to ±{EXACT_INTEGERS} (2^53 - 1)"
-        )
     if math.isinf(value):
         raise InvalidAnswerError(f"{shown} is too large: numbers go up to about ±1.8e308")
     if value == 0 and exact != 0:
         raise InvalidAnswerError(f"{shown} is too close to zero: a double would hold 0")
-    if held and (whole or abs(exact) <= EXACT_INTEGERS) and exact == exact.to_integral_value():
+    if Decimal(repr(value)) != exact:
+        raise InvalidAnswerError(
+            f"{shown} has more digits than the API keeps (numbers are doubles): "
+            f"it would arrive as {value!r}"
+        )
+    if exact == exact.to_integral_value() and abs(exact) <= EXACT_INTEGERS:
         return int(exact)
     return value
