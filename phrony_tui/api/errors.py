@@ -223,8 +223,10 @@ class StreamProtocolError(StreamError):
 
 
 class EventTooLargeError(StreamError):
-    """One event grew past the maximum event size; the stream cannot be trusted after it."""
+    """One event grew past the maximum event size; the stream cannot be trusted after it.
+    ``before`` holds what the same chunk carried ahead of it, whole and good."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, before: list[Any] | None = None) -> None:
         super().__init__(f"stream event larger than {limit} bytes; stream abandoned")
         self.limit = limit
+        self.before: list[Any] = before or []

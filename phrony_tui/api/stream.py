@@ -154,7 +154,7 @@ class SSEParser:
         size = len(tail) if tail.isascii() else len(tail.encode())
         self._held_bytes = size if cut >= 0 else self._held_bytes + size
         if self._event_bytes + self._held_bytes > self.max_event_bytes:
-            raise EventTooLargeError(self.max_event_bytes)
+            raise EventTooLargeError(self.max_event_bytes, out)
         return out
 
     def _lines_to_items(self, lines: Iterable[str]) -> list[StreamItem]:
@@ -166,7 +166,7 @@ class SSEParser:
             elif line[0] != ":":
                 self._event_bytes += (len(line) if line.isascii() else len(line.encode())) + 1
                 if self._event_bytes > limit:
-                    raise EventTooLargeError(limit)
+                    raise EventTooLargeError(limit, out)
             decoded = decode(line)
             if decoded is None:
                 continue
@@ -205,7 +205,13 @@ class EventStream:
         try:
             parser = self.parser  # one generator layer per chunk, no more: a chunk is an event
             async for chunk in decoded(self.response):
-                for item in parser.feed(chunk):
+                try:
+                    items = parser.feed(chunk)
+                except EventTooLargeError as exc:
+                    for item in exc.before:  # what came ahead of it is good: hand it out
+                        yield item
+                    raise
+                for item in items:
                     yield item
             for item in parser.close():
                 yield item

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from phrony_tui.api import Heartbeat, MalformedEvent, SSEParser, StreamEvent
 from phrony_tui.api.errors import EventTooLargeError
 from phrony_tui.api.sse import MAX_RETRY_MS, Comment, EventDecoder, LineDecoder, ServerSentEvent
+from phrony_tui.api.stream import EventStream
 
 
 def event_json(n: int, **extra: object) -> str:
@@ -345,3 +348,32 @@ def test_a_long_chunk_of_events_ending_out_of_the_ordinary_reads_in_linear_time(
     items = parser.feed(burst.encode())
     assert subjects(items) == [f"s{n}" for n in range(2000)]
     assert isinstance(items[-1], Heartbeat) and parser.last_event_id == "1999"
+
+
+# --- an event too large, after good ones in the same chunk -----------------------------------
+
+
+def test_the_events_ahead_of_one_too_large_in_the_same_chunk_are_kept() -> None:
+    good = "".join(f"id: {i}\ndata: {event_json(i)}\n\n" for i in (1, 2))
+    parser = SSEParser(max_event_bytes=1000)
+    with pytest.raises(EventTooLargeError) as raised:
+        parser.feed((good + f"data: {'x' * 5000}\n\n").encode())
+    assert subjects(raised.value.before) == ["s1", "s2"]
+    assert parser.last_event_id == "2"
+
+
+async def test_the_stream_hands_out_the_events_ahead_of_one_too_large_then_fails() -> None:
+    """One network chunk with two good events and the start of a huge one: the two are
+    handed out, then the error (the feed reconnects and resyncs from there)."""
+    chunk = "".join(f"data: {event_json(i)}\n\n" for i in (1, 2)) + "data: " + "x" * 5000
+
+    class OneChunk(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield chunk.encode()
+
+    response = httpx.Response(200, headers={"Content-Type": "text/event-stream"}, stream=OneChunk())
+    got: list[object] = []
+    with pytest.raises(EventTooLargeError):
+        async for item in EventStream(response, SSEParser(max_event_bytes=1000)):
+            got.append(item)
+    assert subjects(got) == ["s1", "s2"]
