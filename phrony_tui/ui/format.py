@@ -95,7 +95,9 @@ def when(value: str | None) -> str:
         local, today = moment.astimezone(), now().astimezone()
         if local.date() == today.date():
             return local.strftime("%H:%M:%S")
-        return local.strftime("%m-%d %H:%M:%S" if local.year == today.year else "%Y-%m-%d %H:%M")
+        if local.year == today.year:
+            return local.strftime("%m-%d %H:%M:%S")
+        return f"{local.year:04d}-" + local.strftime("%m-%d %H:%M")  # %Y is unpadded below 1000
     except (ValueError, OverflowError, OSError):
         return "—"
 
