@@ -144,10 +144,8 @@ class RunScreen(RunView):
         if self.focus_first is not None:
             self.select_pause(self.focus_first)
             self.focus_first = None
-        if self.composer.pauses:
-            self.composer.focus_control()
-        else:
-            self.timeline.focus()
+        if not (self.composer.pauses and self.composer.focus_control()):
+            self.timeline.focus()  # a timer has no control: the keys go to the steps
 
     def _tick(self) -> None:
         self.status_line.tick()
@@ -180,9 +178,7 @@ class RunScreen(RunView):
         if change.items_updated:
             timeline.invalidate(change.items_updated)
         if change.tasks or change.runs or change.reset:
-            began = self.composer.refresh_pauses()
-            if began and not self._busy():
-                self.composer.focus_control(unless=self._busy)
+            self._refresh_pauses()
             self._sync_footer()
             news = self._news.changed(self.composer.pauses, self.state)
             if news is not None:

@@ -149,6 +149,19 @@ class RunView(Screen[None]):
             return True
         return isinstance(focused, TextArea) and bool(focused.text)
 
+    def _refresh_pauses(self) -> None:
+        """Recompute the composer's pauses. A new pause takes the keys unless the person is
+        busy; when the one being answered ends, its control goes and the next pause's (or,
+        with none to focus, the timeline) takes the keys the hints now name."""
+        focused = self.focused
+        answering = focused is not None and self.composer in focused.ancestors_with_self
+        before = self.composer.selected_key
+        began = self.composer.refresh_pauses()
+        ended = answering and self.composer.selected_key != before
+        moved = (ended or (began and not self._busy())) and self.composer.focus_control()
+        if ended and not moved:
+            self.timeline.focus()
+
     # --- panes ------------------------------------------------------------------------------
 
     @live(Tree.NodeSelected)
