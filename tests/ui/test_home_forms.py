@@ -12,8 +12,8 @@ from textual.widgets import TextArea
 from phrony_tui.sim import SimServer
 from phrony_tui.ui.screens.new_run import NewRunScreen
 from phrony_tui.ui.screens.quit import QuitConfirm
-from tests.ui.helpers import until
-from tests.ui.home_helpers import home, own_simulator, until_home, watched
+from tests.ui.helpers import received, screen_text, until
+from tests.ui.home_helpers import home, own_simulator, start, until_home, watched
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +160,24 @@ async def test_at_80_columns_the_sessions_keep_their_id_and_drop_who_started_the
         assert "session" in heading and "started by" not in heading
         row = next(line for line in screen_text(app).splitlines() if first in line)
         assert row.index(first) == heading.index("session")
+
+
+async def test_n_on_the_inbox_starts_a_run_of_the_selected_rows_agent(sim: SimServer) -> None:
+    """The footer's "New run" is "start a run of the selected agent": on the inbox, the agent
+    of the row under the cursor (it was always the first watched agent)."""
+    (run_id,) = await start(sim, "approval")
+    async with home(sim, watched(sim, "chat", "approval")) as (app, pilot):
+        screen = await until_home(pilot, app)
+        await until(pilot, lambda: any(r.run_id == run_id for r in screen.inbox.rows))
+        await pilot.press("home")
+        while screen.inbox.current is None or screen.inbox.current.run_id != run_id:
+            await pilot.press("down")
+            await pilot.pause()
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NewRunScreen), what="the form")
+        assert sim.agents["approval"] in screen_text(app)
+        assert sim.agents["chat"] not in screen_text(app)
+        before = len(received(sim))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(received(sim)) > before, what="the start")
+        assert received(sim)[-1].path == f"/v1/agents/{sim.agents['approval']}/runs"

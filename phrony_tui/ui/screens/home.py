@@ -216,8 +216,12 @@ class HomeScreen(Screen[None]):
             self.sessions.reload()
 
     def action_new_run(self) -> None:
-        """Start a run of the selected agent (the form is its own screen)."""
-        agent = self.sessions.selected_agent if self.agents else None
+        """Start a run of the selected agent (the form is its own screen): on the inbox, the
+        agent of the row under the cursor."""
+        row = self.inbox.current if self.tab == "inbox" else None
+        agent = (
+            row.agent if row is not None else self.sessions.selected_agent if self.agents else None
+        )
         if agent is None:
             self.notify("No agent to start a run of.", severity="warning")
             return
