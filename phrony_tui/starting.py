@@ -74,7 +74,8 @@ def parse_input(text: str, what: str = "the input") -> dict[str, Any]:
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise InvalidJSON(what, exc.msg, exc.lineno, exc.colno, exc.pos) from None
+        reason = exc.msg.removesuffix(" at")  # "Invalid control character at": one "at"
+        raise InvalidJSON(what, reason, exc.lineno, exc.colno, exc.pos) from None
     except _Constant as exc:
         offset = _outside_strings(text, exc.name)
         line = text.count("\n", 0, offset) + 1

@@ -94,6 +94,19 @@ async def test_invalid_json_is_refused_at_its_position_and_nothing_sent(sim: Sim
         assert app.result == UNSET and app.screen is app.form
 
 
+async def test_an_unclosed_string_is_named_once_with_its_position(sim: SimServer) -> None:
+    """Python's reason ends in "at" for some errors ("Invalid control character at"): the
+    position follows it once, not after a second "at"."""
+    async with form(sim, "chat") as (app, pilot):
+        await fill(pilot, app, '{\n  "topic\n}\n', [])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.form.error_text == (
+            "The input is not valid JSON: Invalid control character at line 2, column 9 (offset 10)"
+        )
+        assert " at at " not in text_of(app)
+
+
 async def test_a_start_with_a_file_returns_the_run_id(sim: SimServer, tmp_path: Path) -> None:
     brief = tmp_path / "brief.txt"
     brief.write_bytes(b"the launch brief")
