@@ -31,7 +31,10 @@ def parse_time(value: str | datetime | None) -> datetime | None:
 
 def span(seconds: float) -> str:
     """``45s``, ``3m 04s``, ``2h 05m``, ``3d 4h``."""
-    whole = max(0, int(seconds))
+    try:
+        whole = max(0, int(seconds))
+    except (ValueError, OverflowError):  # NaN, infinity
+        whole = 0
     if whole < 60:
         return f"{whole}s"
     if whole < 3600:

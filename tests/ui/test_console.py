@@ -3,6 +3,7 @@ server received and what the screen shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -214,6 +215,8 @@ async def test_acknowledge_alert_and_skip_timer(sim: SimServer) -> None:
         (ack,) = received(sim, app.run_id)
         assert set(ack.body) == {"runId", "userTaskId"}
         await shows(pilot, app, "Waiting for a timer", "left")
+        # In minutes and seconds, or hours and minutes: "266:09 left" read as a clock.
+        assert re.search(r"Waiting for a timer: (\d+m \d\ds|\d+s) left", screen_text(app))
         await pilot.press("s")
         await until(pilot, lambda: app.state.status == "Completed", what="completed")
         assert received(sim, app.run_id)[-1].path.endswith("/skip-agent-wait")

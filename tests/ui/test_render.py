@@ -82,6 +82,37 @@ def test_unknown_types_and_odd_contents_are_shown_as_json() -> None:
 
 
 @pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (
+            {"seconds": 1047192, "wait_until": "2026-12-10T12:54:00Z"},
+            "wait 12d 2h until 12-10 12:54:00",
+        ),
+        ({"seconds": 90, "wait_until": "2026-11-28T12:01:30Z"}, "wait 1m 30s until 12:01:30"),
+        ({"seconds": 5}, "wait 5s"),
+        ({"wait_until": "2027-01-02T08:00:00Z"}, "wait until 2027-01-02 08:00"),
+    ],
+)
+def test_a_wait_says_how_long_and_until_which_day(
+    content: dict[str, Any], shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A twelve-day wait read "wait 1047192 s until 12:54", with no day."""
+    from datetime import UTC, datetime
+
+    from phrony_tui.ui import ages
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    ages.fix_clock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    try:
+        assert render.summary(step("Wait", content), PLAIN).plain == shown
+    finally:
+        ages.fix_clock(None)
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(
     ("value", "shown"),
     [
         ("2026-11-28T09:30:01Z", "09:30:01"),

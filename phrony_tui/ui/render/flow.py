@@ -14,7 +14,8 @@ from ...api.models import (
     SubAgentResultContent,
     WaitContent,
 )
-from ..format import clock, status_badge
+from ..ages import span
+from ..format import status_badge, when
 from ..palette import Palette
 from ..sanitize import one_line
 from .base import Renderer, json_line
@@ -31,8 +32,10 @@ def _child(content: SubAgentResultContent, palette: Palette) -> Text:
 
 
 def _wait(content: WaitContent, palette: Palette) -> Text:
-    seconds = one_line(str(content.seconds), 20)
-    return Text(f"wait {seconds} s until {clock(content.wait_until)}")
+    """``wait 12d 2h until 12-14 12:54:00``: a long wait in days, its end with its day."""
+    text = "wait" if content.seconds is None else f"wait {span(content.seconds)}"
+    end = when(content.wait_until)
+    return Text(text if end == "—" else f"{text} until {end}")
 
 
 def _ended(content: RunCompletedContent | SessionCompletedContent, palette: Palette) -> Text:

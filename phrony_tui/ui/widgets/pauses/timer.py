@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ...ages import span
 from ...pauses import seconds_left
 from .base import KeyLabel, PauseView
 
@@ -18,7 +19,7 @@ class TimerView(PauseView):
 
     def _text(self) -> Text:
         left = seconds_left(self.wait_until)
-        shown = "unknown" if left is None else f"{int(left) // 60}:{int(left) % 60:02d}"
+        shown = "unknown" if left is None else span(left)
         return Text.assemble(
             ("Waiting for a timer: ", "bold"),
             (f"{shown} left", "bold"),
