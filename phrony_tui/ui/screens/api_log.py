@@ -3,6 +3,7 @@ milliseconds, bytes, retry and path, newest at the bottom. Never a body, never t
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.text import Text
@@ -19,6 +20,13 @@ from ..sanitize import one_line
 #: The path last: it is long, and on a narrow terminal the status stays in view.
 COLUMNS = ("time", "method", "status", "ms", "bytes", "retry", "note", "path")
 REFRESH_EVERY = 1.0
+_UUID = re.compile(r"\b([0-9a-fA-F]{8})-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b")
+
+
+def short_ids(path: str) -> str:
+    """Ids cut to their first eight characters, as the runs tree shows them: what tells two
+    requests apart (``/sessions?status=…``) comes after them and stays in view."""
+    return _UUID.sub(r"\1…", path)
 
 
 def row(entry: Request) -> tuple[Text, ...]:
@@ -31,7 +39,7 @@ def row(entry: Request) -> tuple[Text, ...]:
         Text("" if entry.size is None else str(entry.size), justify="right"),
         Text(str(entry.retry) if entry.retry else ""),
         Text(one_line(entry.note, 40)),
-        Text(one_line(entry.path, 80)),
+        Text(one_line(short_ids(entry.path), 120)),
     )
 
 
