@@ -63,3 +63,26 @@ async def test_the_runs_tree_never_cuts_a_status_or_a_count_at_80_columns(sim: S
             badge = short_status_badge(run.status, PLAIN).plain
             ending = f"{badge} {tokens(run.spent)}" if run.spent else badge
             assert line.endswith(ending), (line, ending)
+
+
+async def test_the_session_header_keeps_each_value_on_its_row_at_80_columns(
+    sim: SimServer,
+) -> None:
+    """At 80 columns the token count wrapped under the status and read as a row of its own
+    with no value, and a long "by" wrapped back to the pane's edge, under the labels."""
+    from phrony_tui.ui.format import tokens
+    from phrony_tui.ui.widgets.session_panel import SessionHeader
+
+    async with console(sim, "chat", size=(80, 24)) as (app, pilot):
+        header = app.run_screen.query_one(SessionHeader)
+        await until(pilot, lambda: app.state.session is not None and header.size.width > 0)
+        session = app.state.session
+        assert session is not None and session.triggered_by
+        await until(pilot, lambda: header.size.height >= 6, what="the header drawn")
+        width, height = header.outer_size  # its padding included
+        lines = [s.text.strip() for s in header.render_lines(Region(0, 0, width, height))]
+        labels = ["tokens", "trigger", "by", "started", "finished", "model"]
+        assert width < 40
+        assert [line.split()[0] for line in lines[1:7]] == labels, lines
+        assert lines[1].split() == ["tokens", tokens(session.total_tokens_used) or "0"]
+        assert lines[3].endswith("…") and session.triggered_by.startswith(lines[3][9:-1])

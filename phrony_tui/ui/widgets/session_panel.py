@@ -41,25 +41,36 @@ class SessionHeader(Static):
         if state is None or session is None:
             return Text("Loading…", style=palette.muted)
         muted = palette.muted
-        text = Text()
-        text.append_text(status_badge(session.status, palette))
-        text.append(f"   {tokens(session.total_tokens_used) or 0} tokens\n", style=palette.strong)
-        trigger = one_line(session.trigger_name or session.trigger_type or "?", 30)
-        text.append("trigger  ", style=muted)
-        text.append(trigger + "\n")
-        text.append("by       ", style=muted)
-        text.append(one_line(session.triggered_by or "—", 26) + "\n")
-        text.append("started  ", style=muted)
-        text.append(when(session.started_at))
-        text.append("\nfinished ", style=muted)
-        text.append(when(session.finished_at))
-        text.append("\nmodel    ", style=muted)
-        text.append(one_line(session.llm_model or "—", 30))
+        # Each line kept to the pane's width: a wrapped value would start under the labels.
+        width = self.content_size.width or 200
+
+        def row(label: str, value: str) -> Text:
+            line = Text(f"{label:<9}", style=muted)
+            line.append(value)
+            return line
+
+        head = Text()
+        head.append_text(status_badge(session.status, palette))
+        spent = f"{tokens(session.total_tokens_used) or 0}"
+        lines = [head]
+        if head.cell_len + len(f"   {spent} tokens") <= width:
+            head.append(f"   {spent} tokens", style=palette.strong)
+        else:
+            lines.append(row("tokens", spent))
+        lines += [
+            row("trigger", one_line(session.trigger_name or session.trigger_type or "?", 200)),
+            row("by", one_line(session.triggered_by or "—", 200)),
+            row("started", when(session.started_at)),
+            row("finished", when(session.finished_at)),
+            row("model", one_line(session.llm_model or "—", 200)),
+        ]
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
         if session.error:
-            text.append("\n" + one_line(session.error, 200), style=palette.error + palette.strong)
+            lines.append(Text(one_line(session.error, 200), style=palette.error + palette.strong))
         if state.redacted:
-            text.append("\nTimeline hidden from API clients", style=palette.warning)
-        return text
+            lines.append(Text("Timeline hidden from API clients", style=palette.warning))
+        return Text("\n").join(lines)
 
 
 class TokenBar(Static):
