@@ -89,6 +89,17 @@ async def test_the_footer_follows_the_pauses_without_a_focus_change(sim: object)
         assert app.focused is focused
 
 
+async def test_at_80_columns_the_footer_offers_first_what_answers_the_run(sim: object) -> None:
+    """The timeline's keys came first and "s Skip wait" was cut off the footer at 80 columns."""
+    async with console(sim, "timer", {"seconds": 600}, size=(80, 24)) as (app, pilot):  # type: ignore[arg-type]
+        await until(pilot, lambda: len(app.composer.pauses) == 2, what="alert and timer")
+        await pilot.press("t", "k")
+        await until(pilot, lambda: [p.kind for p in app.composer.pauses] == ["timer"])
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.focused, Timeline), what="the timeline")
+        await until(pilot, lambda: footer(app).lstrip().startswith("s Skip wait"), what=footer(app))
+
+
 async def test_no_approve_keys_for_a_dashboard_only_task(sim: object) -> None:
     async with console(sim, "multi-agent") as (app, pilot):  # type: ignore[arg-type]
         await until(pilot, lambda: len(app.composer.pauses) == 3, what="three pauses")

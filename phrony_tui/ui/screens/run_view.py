@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from textual import events, on
 from textual.actions import SkipAction
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea, Tree
@@ -34,6 +34,11 @@ from .prompts import Prompt, copy_or_offer_file
 
 #: Narrower than this, the left pane hides itself (a key shows it again).
 PANE_HIDES_BELOW = 70
+#: First in the footer, before the focused pane's keys: what answers the run. A narrow
+#: terminal cuts the footer's end, and "s Skip wait" was the part cut at 80 columns.
+FOOTER_FIRST = frozenset(
+    {"task.approve", "task.reject", "task.acknowledge", "task.skip_wait", "task.next"}
+)
 
 M = TypeVar("M", bound=Message)
 
@@ -120,6 +125,13 @@ class RunView(Screen[None]):
         if now != self._situation:
             self._situation = now
             self.refresh_bindings()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys as Textual finds them, those that answer the run moved to the front."""
+        found = super().active_bindings
+        first = {k: b for k, b in found.items() if b.binding.id in FOOTER_FIRST}
+        return first | {k: b for k, b in found.items() if k not in first}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only what works now: a letter key is text in a text field (so the footer does not
