@@ -361,6 +361,7 @@ def run(args: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The entry point: an exit status for every outcome, a traceback for none."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _printable_anywhere()
     if os.environ.get("_PHRONY_TUI_COMPLETE"):
         cli.main(args, prog_name="phrony-tui")  # answers the shell and exits
     try:
@@ -378,6 +379,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .crash import report_crash
 
         return report_crash(exc, [os.environ.get(ENV_KEY, ""), *SECRETS, *_keys_in(args)])
+
+
+def _printable_anywhere() -> None:
+    """On a stream that is not UTF-8 (a Latin-1 locale, a Windows pipe), a character it
+    cannot hold is written as an escape such as ``\\u2192`` instead of ending the program."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        reconfigure = getattr(stream, "reconfigure", None)
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8 and reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _keys_in(args: list[str]) -> list[str]:

@@ -68,7 +68,13 @@ async def raw_conversation(conn: Connection, run_id: str) -> bytes:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        # UTF-8 whatever the locale says, as in a file: ``> run.md`` and ``-o run.md`` agree.
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
         return
     temporary = output.with_name(f".{output.name}.partial")

@@ -51,3 +51,27 @@ def test_a_pipe_of_bytes_that_are_not_utf8_is_a_usage_error_in_any_locale(
         "phrony-tui reply: standard input holds bytes that are not UTF-8 text"
     )
     assert messages_received(sim, run_id) == []
+
+
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_an_export_into_a_pipe_that_is_not_utf8_is_the_file_s_utf8(
+    phrony: Phrony, sim: SimServer, tmp_path: Path, fmt: str
+) -> None:
+    run_id = start(sim, "chat", "WaitingForResponse")
+    assert phrony("reply", run_id, "表意文字 → ✓").code == 0
+    saved = tmp_path / f"run.{fmt}"
+    assert phrony("export", run_id, "--format", fmt, "-o", str(saved)).code == 0
+    env = sim_env(sim, tmp_path, PYTHONIOENCODING="latin-1")
+    proc = run_process("export", run_id, "--format", fmt, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == saved.read_bytes()
+    assert "表意文字 → ✓" in proc.stdout.decode("utf-8")
+
+
+def test_help_into_a_pipe_that_is_not_utf8_is_printed(sim: SimServer, tmp_path: Path) -> None:
+    env = sim_env(sim, tmp_path, PYTHONIOENCODING="latin-1")
+    for args in (["--help"], ["help", "reply"], ["export", "--help"]):
+        proc = run_process(*args, env=env)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert b"Usage: phrony-tui" in proc.stdout
+    assert b"PHRONY_API_KEY" in run_process("--help", env=env).stdout
