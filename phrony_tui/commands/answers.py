@@ -262,7 +262,9 @@ async def answer(
     (--number) task. The value is checked against the task before anything is sent."""
     from ..session.tasks import TEXT_KINDS
 
-    given = [(n, v) for n, v in (("option", option), ("text", text), ("number", number)) if v]
+    given = [
+        (n, v) for n, v in (("option", option), ("text", text), ("number", number)) if v is not None
+    ]
     if len(given) != 1:
         raise CommandError("give exactly one of --option, --text or --number", USAGE)
     name, value = given[0]
