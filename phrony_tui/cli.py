@@ -133,7 +133,13 @@ def cli() -> None:
     "  phrony-tui RUN_ID | tee run.log        plain lines (also --plain, PHRONY_NO_TUI=1)",
 )
 @click.argument("run_id", metavar="[RUN_ID]", required=False)
-@click.option("--profile", metavar="NAME", default=None, help="profile of the credentials file")
+@click.option(
+    "--profile",
+    metavar="NAME",
+    default=None,
+    shell_complete=lambda ctx, param, incomplete: _profiles(incomplete),
+    help="profile of the credentials file",
+)
 @click.option(
     "--agent",
     "agents",
@@ -301,8 +307,18 @@ def demo(
         server.stop()
 
 
+def _profiles(incomplete: str) -> list[str]:
+    from .profiles import profile_names
+
+    return [name for name in profile_names() if name.startswith(incomplete)]
+
+
 @click.command("help", epilog="\b\nExample:\n  phrony-tui help watch")
-@click.argument("command", required=False)
+@click.argument(
+    "command",
+    required=False,
+    shell_complete=lambda ctx, param, incomplete: [n for n in COMMANDS if n.startswith(incomplete)],
+)
 @click.pass_context
 def help_command(ctx: click.Context, command: str | None) -> int:
     """Help on phrony-tui, or on one of its commands."""
