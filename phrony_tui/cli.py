@@ -133,7 +133,13 @@ def cli() -> None:
     "  phrony-tui RUN_ID | tee run.log        plain lines (also --plain, PHRONY_NO_TUI=1)",
 )
 @click.argument("run_id", metavar="[RUN_ID]", required=False)
-@click.option("--profile", metavar="NAME", default=None, help="profile of the credentials file")
+@click.option(
+    "--profile",
+    metavar="NAME",
+    default=None,
+    shell_complete=lambda ctx, param, incomplete: _profiles(incomplete),
+    help="profile of the credentials file",
+)
 @click.option(
     "--agent",
     "agents",
@@ -301,8 +307,18 @@ def demo(
         server.stop()
 
 
+def _profiles(incomplete: str) -> list[str]:
+    from .profiles import profile_names
+
+    return [name for name in profile_names() if name.startswith(incomplete)]
+
+
 @click.command("help", epilog="\b\nExample:\n  phrony-tui help watch")
-@click.argument("command", required=False)
+@click.argument(
+    "command",
+    required=False,
+    shell_complete=lambda ctx, param, incomplete: [n for n in COMMANDS if n.startswith(incomplete)],
+)
 @click.pass_context
 def help_command(ctx: click.Context, command: str | None) -> int:
     """Help on phrony-tui, or on one of its commands."""
@@ -361,6 +377,7 @@ def run(args: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The entry point: an exit status for every outcome, a traceback for none."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _printable_anywhere()
     if os.environ.get("_PHRONY_TUI_COMPLETE"):
         cli.main(args, prog_name="phrony-tui")  # answers the shell and exits
     try:
@@ -378,6 +395,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .crash import report_crash
 
         return report_crash(exc, [os.environ.get(ENV_KEY, ""), *SECRETS, *_keys_in(args)])
+
+
+def _printable_anywhere() -> None:
+    """On a stream that is not UTF-8 (a Latin-1 locale, a Windows pipe), a character it
+    cannot hold is written as an escape such as ``\\u2192`` instead of ending the program."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        reconfigure = getattr(stream, "reconfigure", None)
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8 and reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _keys_in(args: list[str]) -> list[str]:

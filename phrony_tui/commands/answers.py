@@ -4,7 +4,6 @@ anything is sent, and sends once (``sending``)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .exits import CONFLICT, DONE, NOT_FOUND, UNAVAILABLE, USAGE, CommandError, from_api
-from .options import Connection, api_command, connection_options, json_option, out
+from .options import Connection, api_command, connection_options, json_option, out, stdin_text
 from .reading import emit_json, load_state, run_id_of
 
 if TYPE_CHECKING:
@@ -263,7 +262,9 @@ async def answer(
     (--number) task. The value is checked against the task before anything is sent."""
     from ..session.tasks import TEXT_KINDS
 
-    given = [(n, v) for n, v in (("option", option), ("text", text), ("number", number)) if v]
+    given = [
+        (n, v) for n, v in (("option", option), ("text", text), ("number", number)) if v is not None
+    ]
     if len(given) != 1:
         raise CommandError("give exactly one of --option, --text or --number", USAGE)
     name, value = given[0]
@@ -331,7 +332,7 @@ async def reply(
     from .reading import read
 
     if text == "-":
-        text = sys.stdin.read().rstrip("\n")
+        text = stdin_text().rstrip("\n")
     if not text.strip() and not files:
         raise CommandError("give the reply's TEXT (or - for standard input), or --file", USAGE)
     for path in files:

@@ -68,7 +68,13 @@ async def raw_conversation(conn: Connection, run_id: str) -> bytes:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        # UTF-8 whatever the locale says, as in a file: ``> run.md`` and ``-o run.md`` agree.
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
         return
     temporary = output.with_name(f".{output.name}.partial")
@@ -96,9 +102,9 @@ def _write(text: str, output: Path | None) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
     default=None,
-    help="write to FILE instead of standard output",
+    help="write to FILE instead of standard output (-: standard output)",
 )
 @click.option("--json", "as_json", is_flag=True, help="the same as --format json")
 @connection_options
@@ -115,6 +121,8 @@ async def export(
     outcomes, and files. Markdown a person can read in a ticket (agent text cleaned of
     control characters), or with --format json the full conversation as the API gives it."""
     run_id = run_id_of(run_id)
+    if output is not None and str(output) == "-":
+        output = None
     if as_json or fmt == "json":
         body = await read(lambda: raw_conversation(conn, run_id), f"run {run_id}")
         text = inert_json(body.decode("utf-8", "replace")).rstrip("\n") + "\n"

@@ -158,6 +158,7 @@ def api_command(func: Callable[..., Awaitable[int]]) -> Callable[..., int]:
         from ..api.errors import PhronyError
 
         try:
+            _refuse_undecodable(kwargs)
             client = conn.client()
 
             async def main() -> int:
@@ -175,6 +176,40 @@ def api_command(func: Callable[..., Awaitable[int]]) -> Callable[..., int]:
             return INTERRUPTED
 
     return callback
+
+
+def _refuse_undecodable(values: dict[str, Any]) -> None:
+    """A value that holds bytes no UTF-8 decoder took (a Latin-1 argument, say) cannot go
+    into a request: refused as a usage error, not left to fail as "cannot send"."""
+    params = {p.name: p for p in click.get_current_context().command.params}
+    for name, value in values.items():
+        texts = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(t, str) and not is_utf8(t) for t in texts):
+            param = params.get(name)
+            shown = param.human_readable_name if param is not None else name
+            if isinstance(param, click.Option):
+                shown = param.opts[-1]
+            raise usage(f"{shown} holds bytes that are not UTF-8 text")
+
+
+def is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def stdin_text() -> str:
+    """Standard input as text, refused when it is not UTF-8 (whatever the locale makes of
+    it: an error, or bytes smuggled in as surrogates)."""
+    try:
+        text: str | None = sys.stdin.read()
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not is_utf8(text):
+        raise usage("standard input holds bytes that are not UTF-8 text")
+    return text
 
 
 def usage(message: str, **details: Any) -> CommandError:

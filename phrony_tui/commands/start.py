@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from .exits import DONE, UNAVAILABLE, USAGE, CommandError
-from .options import Connection, api_command, connection_options, json_option
+from .options import Connection, api_command, connection_options, json_option, stdin_text
 
 if TYPE_CHECKING:
     from ..api import PhronyClient
@@ -140,7 +140,7 @@ async def _start(
 def _read_input(path: str) -> str:
     from ..starting import read_input_file
 
-    return read_input_file(path, sys.stdin.read)
+    return read_input_file(path, stdin_text)
 
 
 def _usage(error: Exception) -> CommandError:

@@ -185,6 +185,16 @@ async def _watch(
     return code
 
 
+class Seconds(click.FloatRange):
+    """A positive number of seconds: ``nan`` passes every range check, so it is named."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds:
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
 @click.command(
     epilog="\b\nExamples:\n  phrony-tui watch RUN_ID\n"
     '  phrony-tui watch RUN_ID --until waiting --timeout 3600 || echo "exit $?"\n'
@@ -200,7 +210,7 @@ async def _watch(
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(min=0, min_open=True),
     default=None,
     help="give up after S seconds (exit 8)",
 )

@@ -294,3 +294,14 @@ def test_a_number_a_double_cannot_hold_is_refused_and_an_integer_sent_exactly(
     assert body["numberValue"] == 9007199254740991 and type(body["numberValue"]) is int
     conv = settle(sim, run_id, "Completed")
     assert conv.session.output["recipients"] == 9007199254740991
+
+
+def test_an_empty_text_answer_is_named_as_empty(phrony: Phrony, sim: SimServer) -> None:
+    run_id = start(sim, "forms", "WaitingForHITL")
+    assert phrony("answer", run_id, "--option", "email").code == 0
+    settle(sim, run_id, "WaitingForHITL")
+    sent = len(messages_received(sim, run_id))
+    empty = phrony("answer", run_id, "--text", "")
+    assert empty.code == 2, empty
+    assert "must not be empty" in empty.err and "exactly one of" not in empty.err
+    assert len(messages_received(sim, run_id)) == sent

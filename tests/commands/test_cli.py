@@ -187,6 +187,9 @@ def test_bash_loads_the_completion_and_completes_commands_flags_and_profiles(
         "ask phrony-tui stat\n"
         "ask phrony-tui approve R --com\n"
         "ask phrony-tui status R --profile ''\n"
+        "ask phrony-tui R --profile ''\n"
+        "ask phrony-tui open R --profile l\n"
+        "ask phrony-tui help ex\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHRONY_")}
     env |= {"PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"}
@@ -197,7 +200,8 @@ def test_bash_loads_the_completion_and_completes_commands_flags_and_profiles(
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].startswith("complete ") and lines[0].endswith(" phrony-tui")
-    assert lines[1:] == ["status", "--comment", "local wrong keyless"]
+    profiles = "local wrong keyless"
+    assert lines[1:] == ["status", "--comment", profiles, profiles, "local", "export"]
 
 
 def test_sim_and_demo_refuse_bad_flags_in_one_line(phrony: Phrony, sim: SimServer) -> None:

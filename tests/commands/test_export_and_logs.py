@@ -178,3 +178,14 @@ def test_log_file_and_bodies_redact_the_key_and_file_contents(
     assert phrony("status", run_id, env=env).code == 0
     added = log.read_text().splitlines()[before:]
     assert len(added) == 1 and f"GET /v1/runs/{run_id} 200" in added[0]
+
+
+def test_export_to_a_dash_is_standard_output_not_a_file_named_dash(
+    phrony: Phrony, sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_id = start(sim, "approval", "WaitingForHITL")
+    monkeypatch.chdir(tmp_path)
+    result = phrony("export", run_id, "-o", "-")
+    assert result.code == 0, result
+    assert result.out.startswith("# Session ")
+    assert not (tmp_path / "-").exists()

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from phrony_tui.api import PhronyClient
 from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
@@ -94,6 +96,16 @@ def test_watch_timeout_is_8(phrony: Phrony, sim: SimServer) -> None:
     assert result.error_json() == {"error": "--timeout reached: 0.5 s", "exit": 8}
     # a timer is not a person: --until waiting keeps following it
     assert phrony("watch", run_id, "--until", "waiting", "--timeout", "0.5").code == 8
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "NaN", "soon"])
+def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(
+    phrony: Phrony, sim: SimServer, seconds: str
+) -> None:
+    run_id = start(sim, "approval", "WaitingForHITL")
+    result = phrony("watch", run_id, "--timeout", seconds)
+    assert result.code == 2, result
+    assert result.err.startswith("phrony-tui watch: error: Invalid value for '--timeout'")
     assert phrony("watch", "nope").code == 4
 
 
