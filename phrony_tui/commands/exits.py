@@ -34,8 +34,9 @@ Exit codes (the same for every command):
   4    not found (404: run, agent or task)
   5    conflict (409: the task is no longer pending, the run does not wait for that)
   6    a person is needed (watch --until waiting)
-  7    server unreachable, or unavailable after retries
+  7    server unreachable, or unavailable after retries (watch: for --offline-after)
   8    --timeout reached
+  70   an unexpected error: one line names the crash report
   130  interrupted (Ctrl+C)"""
 
 #: The server's own words are cut to this many characters in a message.

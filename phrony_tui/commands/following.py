@@ -5,6 +5,7 @@ once (again when a task's status changes), in order."""
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 
 #: Statuses that wait for a timer, not for a person.
 NOT_A_PERSON = frozenset({"WaitingForTimer"})
+#: Seconds without an answer from the server after which following gives up (exit 7): a
+#: script must not hang for good on a server that is gone.
+GIVE_UP_AFTER = 300.0
 
 
 def person_needed(state: SessionState) -> bool:
@@ -89,14 +93,18 @@ async def follow(
     show: Callable[[SessionState, list[str]], None],
     connection: Callable[[Connection], None],
     until_waiting: bool = False,
+    give_up_after: float = GIVE_UP_AFTER,
 ) -> tuple[SessionState, Ending]:
     """Show the session's steps from ``snapshot`` on, following it live until it ends (or,
-    with ``until_waiting``, until a person is needed)."""
+    with ``until_waiting``, until a person is needed), or until the server has not answered
+    for ``give_up_after`` seconds (the feed rides out shorter outages)."""
     from ..api.heap import Settler
     from ..api.models import is_terminal
     from ..live import Connection as Conn
     from ..live import ConnState, LiveFeed, Loaded
     from ..session import SessionState
+
+    answered = (ConnState.LIVE, ConnState.SILENT, ConnState.FINISHED)  # an open stream
 
     state = SessionState()
     follower = Follower(state)
@@ -107,8 +115,10 @@ async def follow(
         return state, Ending("ended")
     feed = LiveFeed(client, run_id)
     settler = Settler()  # the collector's walk stays short while the session grows
+    heard = time.monotonic()  # the last answer from the server
     async with contextlib.aclosing(feed.updates()) as updates:  # closed when we stop early
         async for update in updates:
+            now = time.monotonic()
             items, refresh = follower.apply(update)
             if refresh:
                 feed.refresh()
@@ -117,9 +127,17 @@ async def follow(
                 settler.review_soon()
             settler.added(len(items))
             settler.tick()
-            if isinstance(update, Conn):
-                if update.state is ConnState.OFFLINE:
-                    return state, Ending("offline", update.detail)
+            if not isinstance(update, Conn):
+                heard = now
+            elif update.state is ConnState.OFFLINE:
+                return state, Ending("offline", update.detail)
+            elif update.state in answered:
+                heard = now
+                connection(update)
+            elif now - heard > give_up_after:
+                gone = f"the server was unreachable or unavailable for {now - heard:.0f} s"
+                return state, Ending("offline", f"{gone} ({update.detail or 'connecting'})")
+            else:
                 connection(update)
             if until_waiting and person_needed(state):
                 return state, Ending("waiting")

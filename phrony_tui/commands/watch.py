@@ -20,8 +20,10 @@ from .exits import (
     REFUSED_KEY,
     TIMEOUT,
     UNAVAILABLE,
+    USAGE,
     CommandError,
 )
+from .following import GIVE_UP_AFTER
 from .options import Connection, api_command, connection_options, json_option, out
 from .reading import load, run_id_of
 
@@ -158,6 +160,7 @@ async def _watch(
     as_json: bool,
     until_waiting: bool,
     timeout: float | None,
+    offline_after: float = GIVE_UP_AFTER,
 ) -> int:
     from ..crash import say
     from .describe import HIDDEN
@@ -174,7 +177,13 @@ async def _watch(
         lines(state, ids)
 
     job = follow(
-        client, run_id, snapshot, show=show, connection=say_connection, until_waiting=until_waiting
+        client,
+        run_id,
+        snapshot,
+        show=show,
+        connection=say_connection,
+        until_waiting=until_waiting,
+        give_up_after=offline_after,
     )
     try:
         state, ending = await asyncio.wait_for(job, timeout)
@@ -183,6 +192,24 @@ async def _watch(
     code = ending_code(state, ending)
     _final(state, code, as_json)
     return code
+
+
+#: The default of --offline-after, which plain mode follows too.
+OFFLINE_ENV = "PHRONY_TUI_OFFLINE_AFTER"
+
+
+def _offline_after() -> float:
+    """--offline-after for plain mode, which has the console's options: from the environment."""
+    import os
+
+    raw = os.environ.get(OFFLINE_ENV)
+    if raw is None:
+        return GIVE_UP_AFTER
+    try:
+        seconds: float = Seconds(min=0, min_open=True).convert(raw, None, None)
+    except click.BadParameter as exc:
+        raise CommandError(f"{OFFLINE_ENV}: {exc.message}", USAGE) from None
+    return seconds
 
 
 class Seconds(click.FloatRange):
@@ -210,9 +237,19 @@ class Seconds(click.FloatRange):
 )
 @click.option(
     "--timeout",
+    metavar="S",
     type=Seconds(min=0, min_open=True),
     default=None,
     help="give up after S seconds (exit 8)",
+)
+@click.option(
+    "--offline-after",
+    metavar="S",
+    type=Seconds(min=0, min_open=True),
+    default=GIVE_UP_AFTER,
+    envvar=OFFLINE_ENV,
+    show_default=True,
+    help=f"exit 7 once the server has not answered for S seconds (inf: never; or {OFFLINE_ENV})",
 )
 @connection_options
 @json_option
@@ -223,15 +260,23 @@ async def watch(
     run_id: str,
     until: str,
     timeout: float | None,
+    offline_after: float,
     as_json: bool,
 ) -> int:
     """Follow a session: one line per step (time, run, type, summary), or one JSON object per
     step with --json, then how it ended. Exit 0 completed, 1 failed or cancelled, 6 a person
-    is needed (--until waiting), 8 --timeout reached."""
+    is needed (--until waiting), 7 no answer from the server for --offline-after seconds,
+    8 --timeout reached."""
     run_id = run_id_of(run_id)
     snapshot = await load(client, run_id)
     return await _watch(
-        client, run_id, snapshot, as_json=as_json, until_waiting=until == "waiting", timeout=timeout
+        client,
+        run_id,
+        snapshot,
+        as_json=as_json,
+        until_waiting=until == "waiting",
+        timeout=timeout,
+        offline_after=offline_after,
     )
 
 
@@ -246,15 +291,25 @@ def run_plain(run_id: str, base_url: str, api_key: str, allow_insecure_http: boo
 
     try:
         client = PhronyClient(base_url, api_key, allow_insecure_http=allow_insecure_http)
+        offline_after = _offline_after()
     except ConfigError as exc:
         say(f"phrony-tui: {exc}")
         return 2
+    except CommandError as exc:
+        say(f"phrony-tui: {exc}")
+        return exc.code
 
     async def main() -> int:
         async with client:
             snapshot = await preflight(client, run_id, lambda text: say(f"phrony-tui: {text}"))
             return await _watch(
-                client, run_id.strip(), snapshot, as_json=False, until_waiting=False, timeout=None
+                client,
+                run_id.strip(),
+                snapshot,
+                as_json=False,
+                until_waiting=False,
+                timeout=None,
+                offline_after=offline_after,
             )
 
     try:

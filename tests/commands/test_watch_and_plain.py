@@ -17,7 +17,7 @@ from phrony_tui.api import PhronyClient
 from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
 from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, start
-from tests.conftest import until_subscribed, wait_status
+from tests.conftest import TEST_SPEED, until_subscribed, wait_status
 from tests.ui.test_crash import run_in_terminal
 
 
@@ -133,6 +133,34 @@ def test_watch_follows_a_live_run_to_its_end(sim: SimServer, tmp_path: Path) -> 
     steps = [line.split("  ")[-1] for line in text.splitlines() if "  reasoning  " in line]
     assert steps == [f"step {i} of {count}" for i in range(1, count + 1)]
     assert text.splitlines()[-1] == 'session Completed: {"steps":300}'
+
+
+@pytest.mark.parametrize("plain", [False, True], ids=["watch", "plain-mode"])
+def test_a_server_gone_for_good_ends_the_follow_with_7(tmp_path: Path, plain: bool) -> None:
+    """A server that went away and stayed away kept ``watch`` (and plain mode) polling for
+    good, and a CI job with it; past --offline-after without an answer it exits 7."""
+    with SimServer(speed=TEST_SPEED, seed=9) as server:  # its own: every request fails
+        run_id = start(server, "chat", "WaitingForResponse")
+        args = [run_id, "--plain"] if plain else ["watch", run_id, "--offline-after", "2"]
+        env = sim_env(server, tmp_path)
+        if plain:
+            env["PHRONY_TUI_OFFLINE_AFTER"] = "2"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "phrony_tui.cli", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        asyncio.run(until_subscribed(server, run_id))
+        server.faults.set("error-5xx-rate", 1.0)  # from now on, nothing but 500 and 503
+        server.end_streams(run_id)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 7, err
+    assert b"Hello! Ask me anything." in out  # what it had followed stays printed
+    last = err.decode().splitlines()[-1]
+    assert "the server was unreachable or unavailable for" in last, last
+    assert "Traceback" not in err.decode()
 
 
 def answer_hostile(sim: SimServer, run_id: str) -> None:
