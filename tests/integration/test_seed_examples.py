@@ -131,3 +131,23 @@ def test_sim_cli_refuses_bad_faults() -> None:
         timeout=20,
     )
     assert bad.returncode == 2 and "unknown fault 'explode'" in bad.stderr
+
+
+def test_the_readmes_curl_block_runs_as_pasted(sim: SimServer) -> None:
+    """The README's "Try it with curl" block, against this simulator instead of ``make sim``
+    (the same key and agent ids; only the address differs)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("### Try it with curl", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert "http://127.0.0.1:8765" in block
+    script = block.replace("http://127.0.0.1:8765", sim.base_url)
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    posts = [r for r in sim.world.received if r.method == "POST" and r.path.endswith("/messages")]
+    assert [(r.status, r.body["text"]) for r in posts[-1:]] == [(202, "Hello")]  # not a 409
+    assert "data: " in done.stdout  # the stream's events, printed as they came
+    assert '"text":"Hello"' in done.stdout.replace(" ", "")  # in the conversation
