@@ -55,6 +55,15 @@ async def until_home(pilot: Pilot[None], app: ConsoleApp) -> HomeScreen:
     return home_screen(app)
 
 
+async def select_inbox_row(pilot: Pilot[None], screen: HomeScreen, run_id: str) -> None:
+    """Wait for the run's row in the inbox, then move the cursor onto it with the keys."""
+    await until(pilot, lambda: any(r.run_id == run_id for r in screen.inbox.rows))
+    await pilot.press("home")
+    while screen.inbox.current is None or screen.inbox.current.run_id != run_id:
+        await pilot.press("down")
+        await pilot.pause()
+
+
 async def start(sim: SimServer, name: str, count: int = 1) -> list[str]:
     """Start ``count`` runs of ``name`` as another client would; their run ids."""
     async with PhronyClient(sim.base_url, sim.api_key) as client:

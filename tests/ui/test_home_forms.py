@@ -13,7 +13,14 @@ from phrony_tui.sim import SimServer
 from phrony_tui.ui.screens.new_run import NewRunScreen
 from phrony_tui.ui.screens.quit import QuitConfirm
 from tests.ui.helpers import received, screen_text, until
-from tests.ui.home_helpers import home, own_simulator, start, until_home, watched
+from tests.ui.home_helpers import (
+    home,
+    own_simulator,
+    select_inbox_row,
+    start,
+    until_home,
+    watched,
+)
 
 
 @pytest.fixture(scope="module")
@@ -168,11 +175,7 @@ async def test_n_on_the_inbox_starts_a_run_of_the_selected_rows_agent(sim: SimSe
     (run_id,) = await start(sim, "approval")
     async with home(sim, watched(sim, "chat", "approval")) as (app, pilot):
         screen = await until_home(pilot, app)
-        await until(pilot, lambda: any(r.run_id == run_id for r in screen.inbox.rows))
-        await pilot.press("home")
-        while screen.inbox.current is None or screen.inbox.current.run_id != run_id:
-            await pilot.press("down")
-            await pilot.pause()
+        await select_inbox_row(pilot, screen, run_id)
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, NewRunScreen), what="the form")
         assert sim.agents["approval"] in screen_text(app)

@@ -13,7 +13,7 @@ from phrony_tui.ui.widgets.pauses.options import OptionsControl
 from phrony_tui.ui.widgets.timeline import Timeline
 from tests.conftest import eventually, pending_tasks
 from tests.ui.helpers import console, pause_kind, until
-from tests.ui.home_helpers import home, until_home, watched
+from tests.ui.home_helpers import home, select_inbox_row, until_home, watched
 
 
 async def only_the_timer_waits(sim: SimServer) -> str:
@@ -36,11 +36,7 @@ async def test_a_timer_opened_from_the_inbox_puts_the_keys_in_the_timeline(
     run_id = await only_the_timer_waits(sim)
     async with home(sim, watched(sim, "timer")) as (app, pilot):
         screen = await until_home(pilot, app)
-        await until(pilot, lambda: any(r.run_id == run_id for r in screen.inbox.rows))
-        await pilot.press("home")
-        while screen.inbox.current is None or screen.inbox.current.run_id != run_id:
-            await pilot.press("down")
-            await pilot.pause()
+        await select_inbox_row(pilot, screen, run_id)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, RunScreen), what="the run screen")
         await until(pilot, lambda: pause_kind(app) == "timer", what="the timer")
