@@ -74,15 +74,21 @@ HIDDEN = "the timeline of this session is hidden from API clients; only its comp
 def awaited(state: SessionState) -> list[str]:
     """What the session's runs wait for that no task stands for, and the command that gives
     it: ``tasks`` and ``watch`` would otherwise say nothing about a chat reply."""
+    return [line for _, line in awaited_by_run(state)]
+
+
+def awaited_by_run(state: SessionState) -> list[tuple[str, str]]:
+    """``awaited``, each line with the id of the run that waits."""
     lines = []
     for run in state.runs_by_depth():
         run_id = _one(run.id, 80)
         if run.status == "WaitingForResponse":
-            lines.append(
-                f"a chat reply to run {run_id}; answer with phrony-tui reply {run_id} TEXT"
-            )
+            line = f"a chat reply to run {run_id}; answer with phrony-tui reply {run_id} TEXT"
         elif run.status == "WaitingForTimer":
-            lines.append(f"a timer on run {run_id}; end it now with phrony-tui skip-wait {run_id}")
+            line = f"a timer on run {run_id}; end it now with phrony-tui skip-wait {run_id}"
+        else:
+            continue
+        lines.append((run.id, line))
     return lines
 
 

@@ -94,6 +94,35 @@ def say_connection(update: Conn) -> None:
         say(f"phrony-tui: {update.state.value}{detail}")
 
 
+class Waits:
+    """Following to the end, each new wait is said once on standard error, with the command
+    that answers it: a log or a pipe shows why the session went quiet. A wait that ends and
+    comes back (the next chat reply) is said again: its run handed out a step in between."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self._told: set[str] = set()
+
+    def tell(self, state: SessionState, ids: list[str]) -> None:
+        statuses = [state.status or "", *(run.status for run in state.runs.values())]
+        if not any(status.startswith("Waiting") for status in statuses):
+            self._told.clear()
+            return
+        from ..crash import say
+        from .describe import awaited_by_run, task_line
+
+        moved = {step.run_id for step in map(state.items.get, ids) if step is not None}
+        now = {
+            task.id: f"waiting for a person: {task_line(task)} (phrony-tui tasks {self.run_id})"
+            for task in state.pending_tasks()
+        }
+        now.update((run_id, f"waiting for {line}") for run_id, line in awaited_by_run(state))
+        for key, text in now.items():
+            if key not in self._told or key in moved:  # a run that moved waits anew
+                say(f"phrony-tui: {text}")
+        self._told = set(now)
+
+
 def _offline_code(detail: str) -> int:
     status = detail.partition(":")[0]
     return {"401": REFUSED_KEY, "403": REFUSED_KEY, "404": NOT_FOUND}.get(status, UNAVAILABLE)
@@ -168,6 +197,7 @@ async def _watch(
 
     lines = show_json if as_json else show_plain
     told = False
+    waits = None if until_waiting else Waits(run_id)  # --until waiting says it at the end
 
     def show(state: SessionState, ids: list[str]) -> None:
         nonlocal told
@@ -175,6 +205,8 @@ async def _watch(
             told = True
             say(f"phrony-tui: {HIDDEN}")  # as export says it
         lines(state, ids)
+        if waits is not None:
+            waits.tell(state, ids)
 
     job = follow(
         client,

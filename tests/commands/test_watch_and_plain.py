@@ -17,7 +17,7 @@ from phrony_tui.api import PhronyClient
 from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
 from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, start
-from tests.conftest import TEST_SPEED, until_subscribed, wait_status
+from tests.conftest import TEST_SPEED, eventually, until_subscribed, wait_status
 from tests.ui.test_crash import run_in_terminal
 
 
@@ -92,7 +92,13 @@ def test_watch_timeout_is_8(phrony: Phrony, sim: SimServer) -> None:
     run_id = start(sim, "timer", "WaitingForTimer", {"seconds": 3600})
     result = phrony("watch", run_id, "--timeout", "0.5", "--json")
     assert result.code == 8
-    assert result.lines[0] == "phrony-tui watch: --timeout reached: 0.5 s"
+    assert result.lines[-2] == "phrony-tui watch: --timeout reached: 0.5 s"
+    alert, timer = (line.removeprefix("phrony-tui: ") for line in result.lines[:-2])
+    assert alert.startswith("waiting for a person: ") and " anomaly_alert " in alert
+    assert (
+        timer
+        == f"waiting for a timer on run {run_id}; end it now with phrony-tui skip-wait {run_id}"
+    )
     assert result.error_json() == {"error": "--timeout reached: 0.5 s", "exit": 8}
     # a timer is not a person: --until waiting keeps following it
     assert phrony("watch", run_id, "--until", "waiting", "--timeout", "0.5").code == 8
@@ -161,6 +167,41 @@ def test_a_server_gone_for_good_ends_the_follow_with_7(tmp_path: Path, plain: bo
     last = err.decode().splitlines()[-1]
     assert "the server was unreachable or unavailable for" in last, last
     assert "Traceback" not in err.decode()
+
+
+def test_plain_mode_says_on_standard_error_what_each_wait_needs(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """``phrony-tui RUN_ID > out.txt`` went quiet while the chat waited, with nothing saying
+    why: each wait is said on standard error, with the command that answers it."""
+    run_id = start(sim, "chat", "WaitingForResponse")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "phrony_tui.cli", run_id],
+        env=sim_env(sim, tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+    async def chat() -> None:
+        async with PhronyClient(sim.base_url, sim.api_key) as client:
+            await until_subscribed(sim, run_id)
+            await client.send_text(run_id, "hi")
+            await eventually(  # answered, and waiting for the next message
+                lambda: client.get_conversation(run_id),
+                lambda c: (
+                    c.session.status == "WaitingForResponse"
+                    and sum(item.type == "output" for item in c.items) >= 2
+                ),
+            )
+            await client.send_text(run_id, "done")
+
+    asyncio.run(chat())
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    said = f"phrony-tui: waiting for a chat reply to run {run_id}; answer with phrony-tui reply"
+    assert err.decode().count(said) >= 2, err  # the first wait, and the one after "hi"
+    assert b"waiting for" not in out  # the steps stay alone on standard output
 
 
 def answer_hostile(sim: SimServer, run_id: str) -> None:
