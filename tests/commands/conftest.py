@@ -79,14 +79,32 @@ def phrony(
     return run
 
 
+def _process_env(env: dict[str, str]) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PHRONY_", "TEXTUAL"))}
+    return base | env
+
+
+def spawn(
+    *args: str, env: dict[str, str], stdin: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
+    """``phrony-tui ARGS`` started as its own process, standard output and error pipes (no
+    terminal), standard input ``stdin`` (nothing to read, by default)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "phrony_tui.cli", *args],
+        env=_process_env(env),
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 def run_process(
     *args: str, env: dict[str, str], stdin: bytes | None = None, timeout: float = 90
 ) -> subprocess.CompletedProcess[bytes]:
     """``phrony-tui ARGS`` as its own process, standard streams all pipes (no terminal)."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("PHRONY_", "TEXTUAL"))}
     return subprocess.run(
         [sys.executable, "-m", "phrony_tui.cli", *args],
-        env=base | env,
+        env=_process_env(env),
         input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL,
         capture_output=True,

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from phrony_tui.sim import SimServer
-from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, start
+from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, spawn, start
 
 
 def closed_port() -> int:
@@ -161,13 +159,7 @@ def test_ctrl_c_exits_130_without_a_traceback(sim: SimServer, tmp_path: Path) ->
     run_id = start(sim, "chat", "WaitingForResponse")
     sim.faults.set("latency-ms", 30_000)
     before = sim.world.request_count
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "phrony_tui.cli", "status", run_id],
-        env=sim_env(sim, tmp_path),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn("status", run_id, env=sim_env(sim, tmp_path))
     deadline = time.monotonic() + 60
     while sim.world.request_count == before and time.monotonic() < deadline:
         time.sleep(0.05)

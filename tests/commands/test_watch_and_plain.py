@@ -8,7 +8,6 @@ import asyncio
 import concurrent.futures
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from phrony_tui.api import PhronyClient
 from phrony_tui.session import SessionState, build_answer
 from phrony_tui.sim import SimServer
-from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, start
+from tests.commands.conftest import FORBIDDEN, Phrony, run_process, settle, sim_env, spawn, start
 from tests.conftest import TEST_SPEED, eventually, until_subscribed, wait_status
 from tests.ui.test_crash import run_in_terminal
 
@@ -126,13 +125,7 @@ def test_watch_follows_a_live_run_to_its_end(sim: SimServer, tmp_path: Path) -> 
             return started.run_id
 
     run_id = asyncio.run(begin())
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "phrony_tui.cli", "watch", run_id],
-        env=sim_env(sim, tmp_path),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn("watch", run_id, env=sim_env(sim, tmp_path))
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     text = out.decode()
@@ -151,13 +144,7 @@ def test_a_server_gone_for_good_ends_the_follow_with_7(tmp_path: Path, plain: bo
         env = sim_env(server, tmp_path)
         if plain:
             env["PHRONY_TUI_OFFLINE_AFTER"] = "2"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "phrony_tui.cli", *args],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        proc = spawn(*args, env=env)
         asyncio.run(until_subscribed(server, run_id))
         server.faults.set("error-5xx-rate", 1.0)  # from now on, nothing but 500 and 503
         server.end_streams(run_id)
@@ -175,13 +162,7 @@ def test_plain_mode_says_on_standard_error_what_each_wait_needs(
     """``phrony-tui RUN_ID > out.txt`` went quiet while the chat waited, with nothing saying
     why: each wait is said on standard error, with the command that answers it."""
     run_id = start(sim, "chat", "WaitingForResponse")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "phrony_tui.cli", run_id],
-        env=sim_env(sim, tmp_path),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn(run_id, env=sim_env(sim, tmp_path))
 
     async def chat() -> None:
         async with PhronyClient(sim.base_url, sim.api_key) as client:
@@ -232,13 +213,8 @@ def answer_hostile(sim: SimServer, run_id: str) -> None:
 
 def test_plain_mode_through_a_pipe_over_the_hostile_agent(sim: SimServer, tmp_path: Path) -> None:
     run_id = start(sim, "hostile", "WaitingForHITL")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "phrony_tui.cli", run_id],
-        env=sim_env(sim, tmp_path),
-        stdin=subprocess.PIPE,  # left open and unwritten: reading it would hang
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    # Standard input left open and unwritten: reading it would hang.
+    proc = spawn(run_id, env=sim_env(sim, tmp_path), stdin=subprocess.PIPE)
     answer_hostile(sim, run_id)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
@@ -254,13 +230,7 @@ def test_plain_mode_through_a_pipe_over_the_hostile_agent(sim: SimServer, tmp_pa
 
 def test_plain_mode_never_waits_for_standard_input(sim: SimServer, tmp_path: Path) -> None:
     run_id = start(sim, "failing", "Failed")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "phrony_tui.cli", run_id],
-        env=sim_env(sim, tmp_path),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn(run_id, env=sim_env(sim, tmp_path), stdin=subprocess.PIPE)
     out, err = proc.communicate(timeout=60)  # closes stdin only after the process exits
     assert proc.returncode == 1, err
     assert out.decode().splitlines()[-1].startswith("session Failed: payments tool failed")
@@ -285,13 +255,7 @@ def test_watch_json_over_the_hostile_agent_is_inert_and_keeps_the_data(
     """Each step is written as the API gave it, one line each, with every control character
     escaped: the bytes are inert, the data parsed back is the server's."""
     run_id = start(sim, "hostile", "WaitingForHITL")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "phrony_tui.cli", "watch", run_id, "--json"],
-        env=sim_env(sim, tmp_path),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn("watch", run_id, "--json", env=sim_env(sim, tmp_path))
     with concurrent.futures.ThreadPoolExecutor(1) as pool:  # the steps overflow a pipe's buffer
         output = pool.submit(proc.communicate, timeout=120)
         answer_hostile(sim, run_id)
