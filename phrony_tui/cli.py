@@ -21,30 +21,30 @@ import click
 from . import __version__
 from .commands.exits import EXIT_CODES_HELP, INTERRUPTED, USAGE
 
-#: Every command: (module, attribute, one-line help). Listed here so the main help needs no
-#: import of the commands themselves.
+#: Every command: (module under ``phrony_tui``, or "" for this one; attribute; one-line help).
+#: Listed here so the main help needs no import of the commands themselves.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "open": (
         "",
         "open_run",
         "open the console on a run (phrony-tui RUN_ID), or home (phrony-tui)",
     ),
-    "status": ("runs", "status", "the run's status, tokens, output or error"),
-    "watch": ("watch", "watch", "follow a session until it ends or needs a person"),
-    "tasks": ("runs", "tasks", "the session's pending tasks"),
-    "reply": ("answers", "reply", "send a chat reply, with files"),
-    "approve": ("answers", "approve", "approve a pending approval"),
-    "reject": ("answers", "reject", "reject a pending approval"),
-    "answer": ("answers", "answer", "answer an option, text or number task"),
-    "ack": ("answers", "ack", "acknowledge an anomaly alert"),
-    "skip-wait": ("answers", "skip_wait", "end a timer wait now"),
-    "start": ("start", "start", "start a run of an agent, with its input and files"),
-    "sessions": ("runs", "sessions", "list an agent's sessions, newest first"),
-    "inbox": ("inbox", "inbox", "what waits for a person across the watched agents"),
-    "export": ("export", "export", "the whole session as Markdown or JSON"),
-    "completion": ("completion", "completion", "shell completion for bash, zsh or fish"),
+    "status": ("commands.runs", "status", "the run's status, tokens, output or error"),
+    "watch": ("commands.watch", "watch", "follow a session until it ends or needs a person"),
+    "tasks": ("commands.runs", "tasks", "the session's pending tasks"),
+    "reply": ("commands.answers", "reply", "send a chat reply, with files"),
+    "approve": ("commands.answers", "approve", "approve a pending approval"),
+    "reject": ("commands.answers", "reject", "reject a pending approval"),
+    "answer": ("commands.answers", "answer", "answer an option, text or number task"),
+    "ack": ("commands.answers", "ack", "acknowledge an anomaly alert"),
+    "skip-wait": ("commands.answers", "skip_wait", "end a timer wait now"),
+    "start": ("commands.start", "start", "start a run of an agent, with its input and files"),
+    "sessions": ("commands.runs", "sessions", "list an agent's sessions, newest first"),
+    "inbox": ("commands.inbox", "inbox", "what waits for a person across the watched agents"),
+    "export": ("commands.export", "export", "the whole session as Markdown or JSON"),
+    "completion": ("commands.completion", "completion", "shell completion for bash, zsh or fish"),
     "demo": ("demo", "demo", "open the console on the built-in simulator"),
-    "sim": ("simulator", "sim", "run the Phrony API simulator on loopback"),
+    "sim": ("commands.simulator", "sim", "run the Phrony API simulator on loopback"),
     "help": ("", "help_command", "help on phrony-tui or one of its commands"),
 }
 
@@ -87,7 +87,7 @@ class Root(click.Group):
         if not module:
             command: click.Command = globals()[attribute]
             return command
-        loaded = importlib.import_module(f"phrony_tui.commands.{module}")
+        loaded = importlib.import_module(f"phrony_tui.{module}")
         found: click.Command = getattr(loaded, attribute)
         return found
 

@@ -257,7 +257,7 @@ def test_the_demo_without_a_scenario_has_agents_with_waiting_sessions(
 ) -> None:
     """``phrony-tui demo`` opens the home screen on a simulator with a history: what that
     inbox would list, read with the inbox command from its ``--sim-only`` twin."""
-    from phrony_tui.commands.demo import DEMO_AGENTS, DEMO_WAITING
+    from phrony_tui.demo import DEMO_AGENTS, DEMO_WAITING
 
     with demo_sim_only(sim.api_key, tmp_path) as (env, _):
         agents = [f"--agent={sim.agents[name]}" for name in DEMO_AGENTS]

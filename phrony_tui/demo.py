@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .exits import USAGE
+from .commands.exits import USAGE
 
 #: The agents the demo's home screen watches (the hostile one stays out of a first look).
 DEMO_AGENTS = ("tour", "chat", "approval", "forms", "multi-agent", "timer", "failing")
@@ -49,11 +49,11 @@ def demo(
     """
     import asyncio
 
-    from ..api import PhronyClient
-    from ..api.errors import PhronyError
-    from ..crash import say
-    from ..sim import SCENARIOS, SimServer
-    from .simulator import banner, parse_input, serve_forever, show
+    from .api import PhronyClient
+    from .api.errors import PhronyError
+    from .commands.simulator import banner, parse_input, serve_forever, show
+    from .crash import say
+    from .sim import SCENARIOS, SimServer
 
     if scenario is not None and scenario not in SCENARIOS:
         raise click.UsageError(f"unknown scenario {scenario!r}; one of: {', '.join(SCENARIOS)}")
@@ -82,8 +82,8 @@ def demo(
     if sim_only:
         show(banner(server, run_id))
         return serve_forever(server)
-    from ..inbox.agents import WatchedAgent
-    from ..ui.main import open_console
+    from .inbox.agents import WatchedAgent
+    from .ui.main import open_console
 
     watch = [WatchedAgent(SCENARIOS[n].id, SCENARIOS[n].name) for n in DEMO_AGENTS]
     try:
