@@ -157,13 +157,12 @@ class Composer(Vertical):
 
     # --- focus ------------------------------------------------------------------------------
 
-    def focus_control(self, *, unless: Callable[[], bool] | None = None) -> bool:
-        """Focus the control of the selected pause now, not if ``unless()`` holds (the person
-        is in the middle of something else). Its view is mounted in the same step as it is
-        built, so a key read next goes to it. False when the pause has no control to focus
-        (a timer): the caller decides where the keys go."""
+    def focus_control(self) -> bool:
+        """Focus the control of the selected pause now. Its view is mounted in the same step as
+        it is built, so a key read next goes to it. False when the pause has no control to
+        focus (a timer): the caller decides where the keys go."""
         control = self._view.control if self._view is not None else None
-        if control is None or not control.focusable or (unless is not None and unless()):
+        if control is None or not control.focusable:
             return False
         if control.is_attached:
             control.screen.set_focus(control)
